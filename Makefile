@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# xsteer: everything builds out of tree, under $(BUILD).
+
+BUILD     ?= build
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap
+ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+             -I$(BUILD) -Ixdp -Iafxdp -Ictl
+LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Ixdp -I$(ARCH_INC)
+
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+
+BPF_HDRS  := $(wildcard xdp/*.h)
+CTL_SRCS  := $(wildcard ctl/*.c)
+CTL_OBJS  := $(CTL_SRCS:%.c=$(BUILD)/%.o)
+# ctl objects shared with the tests (everything but the entry point)
+LIB_OBJS  := $(filter-out $(BUILD)/ctl/main.o,$(CTL_OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+BPFT_SRCS := $(wildcard tests/bpf/*.c)
+TESTLIB   := $(wildcard tests/lib/*.c)
+
+.DELETE_ON_ERROR:
+.PHONY: all clean deps check-deps test tests install bench
+
+all: check-deps $(BUILD)/xsteer
+
+check-deps:
+	@scripts/install-deps --check
+
+deps:
+	scripts/install-deps
+
+$(BUILD)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst .skel.h,,$(@F))_bpf > $@
+
+$(BUILD)/ctl/%.o: ctl/%.c $(wildcard ctl/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c $(wildcard ctl/*.h tests/lib/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+
+$(BUILD)/xsteer: $(CTL_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(TESTLIB:%.c=$(BUILD)/%.o) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/bpf-tests: $(BPFT_SRCS:%.c=$(BUILD)/%.o) $(TESTLIB:%.c=$(BUILD)/%.o) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcriterion
+
+tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests
+
+# Installs what is missing (root), builds, runs every suite; goes on after
+# a failure and fails at the end if any did.
+test: deps
+	$(MAKE) tests
+	BUILD=$(BUILD) tests/run-all
+
+bench: all
+	BUILD=$(BUILD) tests/bench/bench-xdp
+
+install: all
+	install -D -m 0755 $(BUILD)/xsteer $(DESTDIR)$(SBINDIR)/xsteer
+
+clean:
+	rm -rf $(BUILD)

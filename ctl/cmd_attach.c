@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xsteer attach / detach: the XDP program, its pinned maps, the fast path. */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include "xs_shared.h"
+#include "xsteer.skel.h"
+#include "commands.h"
+#include "log.h"
+#include "netdev.h"
+#include "out.h"
+#include "pin.h"
+
+enum { FP_AUTO, FP_REDIRECT, FP_PASS };
+static const char *const fastpath_modes[] = { "auto", "redirect", "pass", NULL };
+static const char *const attach_modes[] = { "native", "skb", NULL };
+
+const struct xs_opt attach_opts[] = {
+	{ "dev", 'd', "IF", "host-facing interface to attach to (required)", NULL },
+	{ "uplink", 'u', "IF", "interface the fast path redirects to", NULL },
+	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" },
+	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" },
+	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" },
+	{ "steer-table-size", 0, "N", "steered flows at most", "4096" },
+	XS_OPT_PIN_DIR,
+	XS_COMMON_OPTS,
+	{ NULL },
+};
+
+const struct xs_opt detach_opts[] = {
+	{ "dev", 'd', "IF", "interface to detach from (required)", NULL },
+	{ "keep-maps", 0, NULL, "leave the pinned maps (state for a restart)", NULL },
+	XS_OPT_PIN_DIR,
+	XS_COMMON_OPTS,
+	{ NULL },
+};
+
+static int resolve_dev(const char *cmd, const char *opt, const char *name)
+{
+	int ifindex;
+
+	if (!name) {
+		xs_error("%s: --%s is required", cmd, opt);
+		return -EINVAL;
+	}
+	ifindex = if_nametoindex(name);
+	if (!ifindex)
+		xs_error("%s: interface '%s' (--%s) not found in this network namespace",
+			 cmd, name, opt);
+	return ifindex ? ifindex : -ENODEV;
+}
+
+/* Can the uplink take XDP_REDIRECT frames? Decides the fast path. */
+static bool uplink_takes_redirect(const char *uplink, int ifindex)
+{
+	uint64_t feat = 0;
+	char drv[32] = "?";
+	int err;
+
+	err = xs_netdev_xdp_features(ifindex, &feat);
+	if (!err && (feat & XS_XDP_ACT_NDO_XMIT))
+		return true;
+	xs_netdev_driver(uplink, drv, sizeof(drv));
+	if (err)
+		pr_warn("cannot read XDP features of '%s' (%s); fast path uses the kernel's forwarding\n",
+			uplink, strerror(-err));
+	else
+		pr_warn("uplink '%s' (driver %s) cannot take XDP redirects%s; "
+			"fast path uses the kernel's forwarding (XDP_PASS)\n", uplink, drv,
+			!strcmp(drv, "veth") ? " until its peer has GRO or an XDP program" : "");
+	return false;
+}
+
+static int find_ours(struct xdp_multiprog *mp, struct xdp_program **ours)
+{
+	struct xdp_program *p;
+
+	*ours = NULL;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		if (p && !strcmp(xdp_program__name(p), XS_PROG_NAME))
+			*ours = p;
+		return 0;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
+		if (!strcmp(xdp_program__name(p), XS_PROG_NAME))
+			*ours = p;
+	return 0;
+}
+
+static int set_pin_paths(struct bpf_object *obj, const char *dir)
+{
+	char path[PATH_MAX];
+	struct bpf_map *m;
+	int err;
+
+	bpf_object__for_each_map(m, obj) {
+		err = xs_pin_path(dir, bpf_map__name(m), path, sizeof(path));
+		err = err ?: bpf_map__set_pin_path(m, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int cmd_attach(struct xs_args *a)
+{
+	const char *dev = xs_arg(a, "dev"), *uplink = xs_arg(a, "uplink");
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = XS_PROG_NAME);
+	struct xs_config cfg = {};
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog = NULL, *ours;
+	struct xsteer_bpf *skel;
+	uint32_t flow_size, steer_size;
+	char dir[PATH_MAX], errbuf[128];
+	int ifindex, up_ifindex = 0, mode, fastpath, err, zero = 0;
+
+	ifindex = resolve_dev("attach", "dev", dev);
+	if (ifindex < 0)
+		return ifindex;
+	if (uplink) {
+		up_ifindex = resolve_dev("attach", "uplink", uplink);
+		if (up_ifindex < 0)
+			return up_ifindex;
+	}
+	mode = xs_arg_choice(a, "mode", attach_modes, 0);
+	fastpath = xs_arg_choice(a, "fastpath", fastpath_modes, FP_AUTO);
+	if (mode < 0 || fastpath < 0)
+		return -EINVAL;
+	if (fastpath == FP_REDIRECT && !uplink) {
+		xs_error("attach: --fastpath redirect needs --uplink");
+		return -EINVAL;
+	}
+	err = xs_arg_u32(a, "flow-table-size", 1, 1U << 24, XS_FLOW_TABLE_DEFAULT, &flow_size);
+	err = err ?: xs_arg_u32(a, "steer-table-size", 1, 1U << 20, XS_STEER_TABLE_DEFAULT,
+				&steer_size);
+	err = err ?: xs_pin_dir(xs_arg(a, "pin-dir"), dev, dir, sizeof(dir));
+	if (err)
+		return err;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (!libxdp_get_error(mp) && mp) {
+		find_ours(mp, &ours);
+		xdp_multiprog__close(mp);
+		if (ours) {
+			xs_error("attach: xsteer is already attached to '%s'; detach it first",
+				 dev);
+			return -EEXIST;
+		}
+	}
+
+	err = xs_pin_dir_prepare(dir);
+	if (err)
+		return err;
+
+	skel = xsteer_bpf__open();
+	if (!skel) {
+		err = -errno;
+		xs_error("cannot open the XDP object: %s", strerror(-err));
+		return err;
+	}
+	err = bpf_map__set_max_entries(skel->maps.xs_flows, flow_size);
+	err = err ?: bpf_map__set_max_entries(skel->maps.xs_steer, steer_size);
+	err = err ?: set_pin_paths(skel->obj, dir);
+	if (err) {
+		xs_error("cannot set up maps: %s", strerror(-err));
+		goto out_skel;
+	}
+
+	xopts.obj = skel->obj;
+	prog = xdp_program__create(&xopts);
+	err = libxdp_get_error(prog);
+	if (err) {
+		prog = NULL;
+		libxdp_strerror(err, errbuf, sizeof(errbuf));
+		xs_error("cannot create the XDP program: %s", errbuf);
+		goto out_skel;
+	}
+
+	err = xdp_program__attach(prog, ifindex, mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+	if (err) {
+		libxdp_strerror(err, errbuf, sizeof(errbuf));
+		xs_error("cannot attach XDP to '%s' in %s mode: %s%s", dev,
+			 attach_modes[mode], errbuf,
+			 err == -EOPNOTSUPP && mode == 0 ?
+			 " (driver has no native XDP; try --mode skb)" :
+			 err == -EINVAL || err == -EEXIST ?
+			 " (pinned maps from another version or table size? detach, "
+			 "or remove them, or give the same sizes)" : "");
+		goto out_prog;
+	}
+
+	if (fastpath == FP_REDIRECT ||
+	    (fastpath == FP_AUTO && uplink && uplink_takes_redirect(uplink, up_ifindex)))
+		cfg.flags |= XS_CFG_F_REDIRECT;
+	if (up_ifindex) {
+		__u32 key = up_ifindex, val = up_ifindex;
+
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_tx_ports), &key, &val, 0);
+		if (err) {
+			err = -errno;
+			xs_error("cannot add uplink '%s' to the fast path: %s", uplink,
+				 strerror(-err));
+			goto out_detach;
+		}
+	}
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg, 0);
+	if (err) {
+		err = -errno;
+		xs_error("cannot write the config map: %s", strerror(-err));
+		goto out_detach;
+	}
+
+	if (out_is_json()) {
+		out_obj_begin();
+		out_kv_str("dev", dev);
+		out_kv_str("mode", attach_modes[mode]);
+		out_kv_str("fastpath", cfg.flags & XS_CFG_F_REDIRECT ? "redirect" : "pass");
+		out_kv_str("pin_dir", dir);
+		out_kv_u64("prog_id", xdp_program__id(prog));
+		out_obj_end();
+	} else {
+		printf("xsteer attached to %s (%s mode, program id %u); fast path: %s%s%s; maps in %s\n",
+		       dev, attach_modes[mode], xdp_program__id(prog),
+		       cfg.flags & XS_CFG_F_REDIRECT ? "redirect to " : "kernel forwarding",
+		       cfg.flags & XS_CFG_F_REDIRECT ? uplink : "", "", dir);
+	}
+	err = 0;
+	goto out_prog;
+
+out_detach:
+	xdp_program__detach(prog, ifindex, mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+out_prog:
+	xdp_program__close(prog);
+out_skel:
+	xsteer_bpf__destroy(skel);
+	return err;
+}
+
+int cmd_detach(struct xs_args *a)
+{
+	const char *dev = xs_arg(a, "dev");
+	struct xdp_program *ours;
+	struct xdp_multiprog *mp;
+	char dir[PATH_MAX], errbuf[128];
+	int ifindex, err;
+
+	ifindex = resolve_dev("detach", "dev", dev);
+	if (ifindex < 0)
+		return ifindex;
+	err = xs_pin_dir(xs_arg(a, "pin-dir"), dev, dir, sizeof(dir));
+	if (err)
+		return err;
+
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	err = libxdp_get_error(mp);
+	if (err || !mp) {
+		xs_error("detach: no XDP program on '%s'", dev);
+		return -ENOENT;
+	}
+	find_ours(mp, &ours);
+	if (!ours) {
+		xs_error("detach: the XDP program on '%s' is not xsteer's; leaving it", dev);
+		err = -ENOENT;
+		goto out;
+	}
+	if (xdp_multiprog__is_legacy(mp))
+		err = xdp_multiprog__detach(mp);
+	else
+		err = xdp_program__detach(ours, ifindex, xdp_multiprog__attach_mode(mp), 0);
+	if (err) {
+		libxdp_strerror(err, errbuf, sizeof(errbuf));
+		xs_error("cannot detach XDP from '%s': %s", dev, errbuf);
+		goto out;
+	}
+	if (!xs_flag(a, "keep-maps"))
+		err = xs_pin_remove(dir);
+	if (!err && !out_is_json())
+		printf("xsteer detached from %s\n", dev);
+out:
+	xdp_multiprog__close(mp);
+	return err;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xsteer flows / stats: read the pinned maps of an attached program. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "xs_shared.h"
+#include "commands.h"
+#include "flowfmt.h"
+#include "out.h"
+#include "pin.h"
+
+const struct xs_opt flows_opts[] = {
+	{ "dev", 'd', "IF", "interface xsteer is attached to", NULL },
+	{ "top", 'n', "N", "show the N flows with most bytes", "all" },
+	XS_OPT_PIN_DIR,
+	XS_COMMON_OPTS,
+	{ NULL },
+};
+
+const struct xs_opt stats_opts[] = {
+	{ "dev", 'd', "IF", "interface xsteer is attached to", NULL },
+	XS_OPT_PIN_DIR,
+	XS_COMMON_OPTS,
+	{ NULL },
+};
+
+struct flow_row {
+	struct xs_flow_key key;
+	struct xs_flow_stats st;
+};
+
+static int by_bytes_desc(const void *a, const void *b)
+{
+	const struct flow_row *x = a, *y = b;
+
+	return x->st.bytes < y->st.bytes ? 1 : x->st.bytes > y->st.bytes ? -1 : 0;
+}
+
+static int open_map(struct xs_args *a, const char *name)
+{
+	char dir[PATH_MAX];
+	int err;
+
+	err = xs_pin_dir(xs_arg(a, "pin-dir"), xs_arg(a, "dev"), dir, sizeof(dir));
+	return err ?: xs_pin_open_map(dir, name);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* bpf_ktime_get_ns()'s clock */
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void print_flow(const struct flow_row *r, uint64_t now)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pbuf[8], age[24], idle[24];
+	bool v4 = xs_key_is_v4(&r->key);
+
+	out_row_begin();
+	out_col_str("family", "FAM", -4, v4 ? "ipv4" : "ipv6");
+	out_col_str("proto", "PROTO", -6, xs_proto_name(r->key.proto, pbuf, sizeof(pbuf)));
+	if (out_is_json())
+		out_col_u64("proto_num", "", 0, r->key.proto);
+	out_col_str("src", "SRC", -28, xs_addr_str(r->key.saddr, v4, src, sizeof(src)));
+	out_col_u64("sport", "SPORT", 5, ntohs(r->key.sport));
+	out_col_str("dst", "DST", -28, xs_addr_str(r->key.daddr, v4, dst, sizeof(dst)));
+	out_col_u64("dport", "DPORT", 5, ntohs(r->key.dport));
+	out_col_u64("vlan", "VLAN", 4, r->key.vlan);
+	out_col_u64("packets", "PACKETS", 10, r->st.packets);
+	out_col_u64("bytes", "BYTES", 12, r->st.bytes);
+	if (out_is_json()) {
+		out_col_u64("first_seen_ns", "", 0, r->st.first_seen_ns);
+		out_col_u64("last_seen_ns", "", 0, r->st.last_seen_ns);
+		out_col_u64("tcp_flags", "", 0, r->st.tcp_flags);
+		out_col_u64("tcp_seq_max", "", 0, r->st.tcp_seq_max);
+		out_col_u64("key_flags", "", 0, r->key.flags);
+	} else {
+		snprintf(age, sizeof(age), "%.1f", (now - r->st.first_seen_ns) / 1e9);
+		snprintf(idle, sizeof(idle), "%.1f",
+			 now > r->st.last_seen_ns ? (now - r->st.last_seen_ns) / 1e9 : 0.0);
+		out_col_str("age", "AGE(s)", 7, age);
+		out_col_str("idle", "IDLE(s)", 7, idle);
+	}
+	out_row_end();
+}
+
+int cmd_flows(struct xs_args *a)
+{
+	struct flow_row *rows = NULL, *tmp;
+	size_t n = 0, cap = 0, i;
+	struct xs_flow_key key, next;
+	uint32_t top;
+	void *prev = NULL;
+	int fd, err;
+
+	err = xs_arg_u32(a, "top", 1, UINT32_MAX, UINT32_MAX, &top);
+	if (err)
+		return err;
+	fd = open_map(a, XS_MAP_FLOWS);
+	if (fd < 0)
+		return fd;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			tmp = realloc(rows, cap * sizeof(*rows));
+			if (!tmp) {
+				err = -ENOMEM;
+				goto out;
+			}
+			rows = tmp;
+		}
+		key = next;
+		prev = &key;
+		/* the flow may have gone between the two calls: skip it */
+		if (bpf_map_lookup_elem(fd, &key, &rows[n].st))
+			continue;
+		rows[n++].key = key;
+	}
+	qsort(rows, n, sizeof(*rows), by_bytes_desc);
+
+	out_list_begin();
+	for (i = 0; i < n && i < top; i++)
+		print_flow(&rows[i], now_ns());
+	out_list_end();
+	if (!n && !out_is_json())
+		printf("no flows\n");
+out:
+	free(rows);
+	close(fd);
+	return err;
+}
+
+int cmd_stats(struct xs_args *a)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 i;
+	int fd, c, err = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	fd = open_map(a, XS_MAP_STATS);
+	if (fd < 0)
+		return fd;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals) {
+		close(fd);
+		return -ENOMEM;
+	}
+	out_obj_begin();
+	for (i = 0; i < XS_STAT__MAX; i++) {
+		__u64 sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &i, vals)) {
+			err = -errno;
+			xs_error("cannot read counter '%s': %s", xs_stat_names[i], strerror(-err));
+			break;
+		}
+		for (c = 0; c < ncpu; c++)
+			sum += vals[c];
+		out_kv_u64(xs_stat_names[i], sum);
+	}
+	out_obj_end();
+	free(vals);
+	close(fd);
+	return err;
+}

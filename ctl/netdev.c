@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/genetlink.h>
+#include <linux/sockios.h>
+#include <libmnl/libmnl.h>
+#include "netdev.h"
+
+/* linux/netdev.h (6.3+) */
+#define XS_NETDEV_CMD_DEV_GET		1
+#define XS_NETDEV_A_DEV_IFINDEX		1
+#define XS_NETDEV_A_DEV_XDP_FEATURES	3
+
+static int genl_family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+			*(uint16_t *)data = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int xdp_features_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == XS_NETDEV_A_DEV_XDP_FEATURES &&
+		    mnl_attr_validate(attr, MNL_TYPE_U64) >= 0)
+			*(uint64_t *)data = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+/* Send one request and run cb over the replies until the ACK. */
+static int genl_request(struct mnl_socket *nl, struct nlmsghdr *nlh,
+			mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned int portid = mnl_socket_get_portid(nl);
+	unsigned int seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
+	} while (ret > 0);
+	return ret < 0 ? -errno : 0;
+}
+
+static struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = time(NULL);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = 1;
+	return nlh;
+}
+
+int xs_netdev_xdp_features(int ifindex, uint64_t *features)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	uint16_t family = 0;
+	uint64_t feat = 0;
+	int err;
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto out;
+	}
+
+	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "netdev");
+	err = genl_request(nl, nlh, genl_family_cb, &family);
+	if (err || !family) {
+		err = -EOPNOTSUPP;	/* no netdev family: kernel < 6.3 */
+		goto out;
+	}
+
+	nlh = genl_msg(buf, family, XS_NETDEV_CMD_DEV_GET);
+	mnl_attr_put_u32(nlh, XS_NETDEV_A_DEV_IFINDEX, ifindex);
+	err = genl_request(nl, nlh, xdp_features_cb, &feat);
+	if (!err)
+		*features = feat;
+out:
+	mnl_socket_close(nl);
+	return err;
+}
+
+int xs_netdev_driver(const char *ifname, char *drv, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		err = -errno;
+	else
+		snprintf(drv, len, "%s", info.driver);
+	close(fd);
+	return err;
+}

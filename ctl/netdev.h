@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* What a network device can do: XDP features (netdev genl), driver name. */
+#ifndef XS_NETDEV_H
+#define XS_NETDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* enum netdev_xdp_act from linux/netdev.h (newer than Debian's headers) */
+#define XS_XDP_ACT_BASIC	(1ULL << 0)
+#define XS_XDP_ACT_REDIRECT	(1ULL << 1)
+#define XS_XDP_ACT_NDO_XMIT	(1ULL << 2)
+
+/* 0 and *features set, or -errno (-EOPNOTSUPP: kernel too old to say). */
+int xs_netdev_xdp_features(int ifindex, uint64_t *features);
+/* Driver name via the ethtool ioctl, e.g. "veth", "macvlan". */
+int xs_netdev_driver(const char *ifname, char *drv, size_t len);
+
+#endif

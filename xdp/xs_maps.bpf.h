@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Maps of the xsteer XDP program. Sizes here are defaults: the loader sets
+ * the table sizes before load, and pins every map so a restarted daemon
+ * finds the same state.
+ */
+#ifndef XS_MAPS_BPF_H
+#define XS_MAPS_BPF_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xs_shared.h"
+
+/*
+ * Plain hash, not LRU: an LRU would let a storm of tiny flows evict the
+ * heavy hitters. When it is full, new flows are counted as not tracked.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XS_FLOW_TABLE_DEFAULT);
+	__type(key, struct xs_flow_key);
+	__type(value, struct xs_flow_stats);
+} xs_flows SEC(".maps");
+
+/* Flows the controller wants on an SR path: their packets go to AF_XDP. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XS_STEER_TABLE_DEFAULT);
+	__type(key, struct xs_flow_key);
+	__type(value, struct xs_steer_entry);
+} xs_steer SEC(".maps");
+
+/* RX queue index -> AF_XDP socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, XS_XSKS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_xsks SEC(".maps");
+
+/* Egress ifindex -> device, for the fast path's redirect. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XS_TX_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_tx_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XS_STAT__MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_config);
+} xs_config SEC(".maps");
+
+static __always_inline void xs_count(enum xs_stat s)
+{
+	__u32 key = s;
+	__u64 *v = bpf_map_lookup_elem(&xs_stats, &key);
+
+	if (v)
+		*v += 1;	/* per-CPU: no atomic needed */
+}
+
+#endif /* XS_MAPS_BPF_H */

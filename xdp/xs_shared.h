@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Structs and enums shared by the XDP program (the .bpf.c files) and userspace
+ * (ctl/, afxdp/, tests/). This is the only definition: never keep a copy.
+ *
+ * Every struct has explicit padding and a size assert so the BPF and the
+ * userspace compilers agree on the layout byte for byte.
+ */
+#ifndef XS_SHARED_H
+#define XS_SHARED_H
+
+#include <linux/types.h>
+
+#ifndef __bpf__
+#include <assert.h>
+#define XS_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#else
+#define XS_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#endif
+
+/* Map names as the kernel sees them (15 characters at most) and pinned. */
+#define XS_MAP_FLOWS	 "xs_flows"
+#define XS_MAP_STEER	 "xs_steer"
+#define XS_MAP_XSKS	 "xs_xsks"
+#define XS_MAP_TX_PORTS	 "xs_tx_ports"
+#define XS_MAP_STATS	 "xs_stats"
+#define XS_MAP_CONFIG	 "xs_config"
+
+#define XS_PROG_NAME	 "xs_xdp"
+
+/* Defaults for the load-time table sizes. */
+#define XS_FLOW_TABLE_DEFAULT	65536
+#define XS_STEER_TABLE_DEFAULT	4096
+#define XS_XSKS_MAX		64	/* RX queues with an AF_XDP socket */
+#define XS_TX_PORTS_MAX		64
+
+/* IPv6 extension headers walked before giving up (counted as too many). */
+#define XS_MAX_EXTHDRS		8
+
+/*
+ * Flow key. Addresses are IPv6; IPv4 addresses are stored IPv4-mapped
+ * (::ffff:a.b.c.d) so one table holds both families. Ports are in network
+ * byte order as on the wire. ICMP echo: sport holds the identifier.
+ * Non-first fragments and unknown protocols: ports are zero (addresses and
+ * protocol only) and XS_KEY_F_NOPORTS is set.
+ */
+struct xs_flow_key {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 flags;		/* XS_KEY_F_* */
+	__u16 vlan;		/* VLAN ID (host order) or 0 */
+};
+XS_STATIC_ASSERT(sizeof(struct xs_flow_key) == 40, "xs_flow_key layout");
+
+enum xs_key_flags {
+	XS_KEY_F_IPV4	 = 1 << 0,	/* addresses are IPv4-mapped */
+	XS_KEY_F_NOPORTS = 1 << 1,	/* non-first fragment / unknown L4 */
+};
+
+/* Per-flow counters, updated by the XDP program for every packet. */
+struct xs_flow_stats {
+	__u64 packets;
+	__u64 bytes;		/* L3 bytes: IP header + payload */
+	__u64 first_seen_ns;	/* bpf_ktime_get_ns() clock (CLOCK_MONOTONIC) */
+	__u64 last_seen_ns;
+	__u32 tcp_seq_max;	/* highest end sequence sent (seq + len) */
+	__u8 tcp_flags;		/* OR of every TCP flag byte seen */
+	__u8 flags;		/* XS_FLOW_F_* */
+	__u16 pad0;
+	__u32 tcp_retrans;	/* reserved for congestion signals */
+	__u32 tcp_cwr;		/* reserved for congestion signals */
+};
+XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 48, "xs_flow_stats layout");
+
+enum xs_flow_flags {
+	XS_FLOW_F_SEQ_VALID = 1 << 0,	/* tcp_seq_max holds a value */
+	XS_FLOW_F_STEERED   = 1 << 1,	/* last packet went to AF_XDP */
+};
+
+/* Steer table value: the controller writes it, the datapath reads it. */
+struct xs_steer_entry {
+	__u32 path_id;
+	__u32 flags;
+	__u64 since_ns;		/* when the controller steered the flow */
+};
+XS_STATIC_ASSERT(sizeof(struct xs_steer_entry) == 16, "xs_steer_entry layout");
+
+/* Runtime configuration: the single entry of the xs_config array. */
+struct xs_config {
+	__u32 flags;		/* XS_CFG_F_* */
+	__u32 pad0;
+};
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 8, "xs_config layout");
+
+enum xs_config_flags {
+	/* fast path: redirect through the devmap; without it, XDP_PASS */
+	XS_CFG_F_REDIRECT = 1 << 0,
+};
+
+/* Event from the datapath to the controller (ring buffer). */
+struct xs_event {
+	__u64 ts_ns;
+	struct xs_flow_key key;
+	__u32 type;		/* enum xs_event_type */
+	__u32 pad0;
+	__u64 value;
+};
+XS_STATIC_ASSERT(sizeof(struct xs_event) == 64, "xs_event layout");
+
+enum xs_event_type {
+	XS_EV_NONE = 0,
+	XS_EV_HEAVY,		/* a flow crossed the byte threshold */
+	XS_EV_RETRANS,		/* retransmissions crossed the threshold */
+	XS_EV_CWR,		/* the sender answered ECN marks */
+};
+
+/*
+ * Per-CPU counters: verdicts, then the reasons a packet was not handled
+ * by the program itself. One enum, used as index and as metric label
+ * (xs_stat_names[] in ctl/ gives the label).
+ */
+#define XS_STATS(X)							\
+	X(RX,			"rx")					\
+	/* verdicts */							\
+	X(V_FASTPATH,		"verdict_fastpath")			\
+	X(V_XSK,		"verdict_xsk")				\
+	X(V_PASS,		"verdict_pass")				\
+	X(V_DROP,		"verdict_drop")				\
+	/* why XDP_PASS (the kernel handles the packet) */		\
+	X(PASS_NOT_IP,		"pass_not_ip")				\
+	X(PASS_VLAN,		"pass_vlan")				\
+	X(PASS_IP_OPTIONS,	"pass_ip_options")			\
+	X(PASS_EXTHDR_LIMIT,	"pass_exthdr_limit")			\
+	X(PASS_TTL,		"pass_ttl_exceeded")			\
+	X(PASS_FIB_NO_NEIGH,	"pass_fib_no_neigh")			\
+	X(PASS_FIB_LOCAL,	"pass_fib_not_forwarded")		\
+	X(PASS_FIB_UNREACH,	"pass_fib_unreachable")			\
+	X(PASS_FIB_FRAG,	"pass_fib_frag_needed")			\
+	X(PASS_FIB_OTHER,	"pass_fib_other")			\
+	X(PASS_NO_TX_PORT,	"pass_no_tx_port")			\
+	X(PASS_NO_XSK,		"pass_no_xsk")				\
+	X(PASS_REDIRECT_OFF,	"pass_redirect_off")			\
+	/* why XDP_DROP (malformed) */					\
+	X(DROP_TRUNCATED,	"drop_truncated")			\
+	X(DROP_BAD_HDR,		"drop_bad_header")			\
+	X(DROP_BAD_LEN,		"drop_bad_length")			\
+	/* accounting */						\
+	X(FLOW_NEW,		"flow_new")				\
+	X(FLOW_TABLE_FULL,	"flow_table_full")			\
+	X(FRAG_NONFIRST,	"frag_nonfirst")			\
+	X(L4_UNKNOWN,		"l4_unknown")
+
+#define XS_STAT_ENUM(n, s) XS_STAT_##n,
+enum xs_stat {
+	XS_STATS(XS_STAT_ENUM)
+	XS_STAT__MAX
+};
+#undef XS_STAT_ENUM
+
+#endif /* XS_SHARED_H */

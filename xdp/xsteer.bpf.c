@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xsteer's XDP program, on the host-facing interface of the tenant
+ * namespace: parse, account the flow, then steer (AF_XDP) or fast path.
+ */
+#include <linux/bpf.h>
+#include <linux/errno.h>
+#include <bpf/bpf_helpers.h>
+#include "xs_shared.h"
+#include "xs_maps.bpf.h"
+#include "xs_parse.bpf.h"
+#include "xs_fastpath.bpf.h"
+
+static __always_inline int xs_seq_after(__u32 a, __u32 b)
+{
+	return (__s32)(a - b) > 0;	/* wrap-around safe, as TCP's after() */
+}
+
+static __always_inline void xs_account(struct xs_pkt *p)
+{
+	struct xs_flow_stats *fs;
+	__u64 now = bpf_ktime_get_ns();
+	__u32 seq_end = p->tcp_seq + p->tcp_len;
+	int err;
+
+	fs = bpf_map_lookup_elem(&xs_flows, &p->key);
+	if (!fs) {
+		struct xs_flow_stats init = {
+			.packets = 1,
+			.bytes = p->l3_len,
+			.first_seen_ns = now,
+			.last_seen_ns = now,
+		};
+
+		if (p->is_tcp) {
+			init.tcp_flags = p->tcp_flags;
+			init.tcp_seq_max = seq_end;
+			init.flags = XS_FLOW_F_SEQ_VALID;
+		}
+		err = bpf_map_update_elem(&xs_flows, &p->key, &init, BPF_NOEXIST);
+		if (!err) {
+			xs_count(XS_STAT_FLOW_NEW);
+			return;
+		}
+		if (err != -EEXIST) {	/* -E2BIG: the table is full */
+			xs_count(XS_STAT_FLOW_TABLE_FULL);
+			return;
+		}
+		/* another CPU created it between our lookup and update */
+		fs = bpf_map_lookup_elem(&xs_flows, &p->key);
+		if (!fs)
+			return;
+	}
+
+	__sync_fetch_and_add(&fs->packets, 1);
+	__sync_fetch_and_add(&fs->bytes, p->l3_len);
+	/*
+	 * Plain stores below: BPF atomics need 32/64-bit operands, and a lost
+	 * race between two CPUs on one flow costs a nanosecond of last_seen
+	 * or one flag bit that the next packet sets again.
+	 */
+	fs->last_seen_ns = now;
+	if (p->is_tcp) {
+		fs->tcp_flags |= p->tcp_flags;
+		if (!(fs->flags & XS_FLOW_F_SEQ_VALID) ||
+		    xs_seq_after(seq_end, fs->tcp_seq_max)) {
+			fs->tcp_seq_max = seq_end;
+			fs->flags |= XS_FLOW_F_SEQ_VALID;
+		}
+	}
+}
+
+static __always_inline int xs_verdict(int act, enum xs_stat why)
+{
+	switch (act) {
+	case XDP_PASS:
+		xs_count(XS_STAT_V_PASS);
+		xs_count(why);
+		break;
+	case XDP_DROP:
+		xs_count(XS_STAT_V_DROP);
+		xs_count(why);
+		break;
+	case XDP_REDIRECT:
+		xs_count(why);	/* V_FASTPATH or V_XSK */
+		break;
+	}
+	return act;
+}
+
+SEC("xdp")
+int xs_xdp(struct xdp_md *ctx)
+{
+	struct xs_pkt p = {};
+	enum xs_stat why = XS_STAT_PASS_FIB_OTHER;
+	int rc, act;
+
+	xs_count(XS_STAT_RX);
+
+	rc = xs_parse(ctx, &p);
+	switch (rc) {
+	case 0:
+		break;
+	case XS_STAT_FRAG_NONFIRST:
+	case XS_STAT_L4_UNKNOWN:
+		/* accounted by addresses only, never steered */
+		xs_count(rc);
+		xs_account(&p);
+		goto fastpath;
+	case XS_STAT_PASS_EXTHDR_LIMIT:
+		xs_account(&p);
+		return xs_verdict(XDP_PASS, rc);
+	case XS_STAT_PASS_NOT_IP:
+		return xs_verdict(XDP_PASS, rc);
+	default:	/* XS_STAT_DROP_*: malformed */
+		return xs_verdict(XDP_DROP, rc);
+	}
+
+	xs_account(&p);
+
+	if (bpf_map_lookup_elem(&xs_steer, &p.key)) {
+		/* No socket on this queue (daemon gone): the kernel path. */
+		act = bpf_redirect_map(&xs_xsks, ctx->rx_queue_index, XDP_PASS);
+		return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_XSK :
+					XS_STAT_PASS_NO_XSK);
+	}
+
+fastpath:
+	act = xs_fastpath(ctx, &p, &why);
+	return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_FASTPATH : why);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
