@@ -20,14 +20,17 @@ SBINDIR   ?= $(PREFIX)/sbin
 BPF_HDRS  := $(wildcard xdp/*.h)
 CTL_SRCS  := $(wildcard ctl/*.c)
 CTL_OBJS  := $(CTL_SRCS:%.c=$(BUILD)/%.o)
-# ctl objects shared with the tests (everything but the entry point)
-LIB_OBJS  := $(filter-out $(BUILD)/ctl/main.o,$(CTL_OBJS))
+AFX_SRCS  := $(wildcard afxdp/*.c)
+AFX_OBJS  := $(AFX_SRCS:%.c=$(BUILD)/%.o)
+# objects shared with the tests (everything but the entry point)
+LIB_OBJS  := $(filter-out $(BUILD)/ctl/main.o,$(CTL_OBJS)) $(AFX_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 BPFT_SRCS := $(wildcard tests/bpf/*.c)
 TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all clean deps check-deps test tests install bench
 
 all: check-deps $(BUILD)/xsteer
@@ -49,11 +52,15 @@ $(BUILD)/ctl/%.o: ctl/%.c $(wildcard ctl/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/afxdp/%.o: afxdp/%.c $(wildcard afxdp/*.h) $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/tests/%.o: tests/%.c $(wildcard ctl/*.h tests/lib/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
-$(BUILD)/xsteer: $(CTL_OBJS)
+$(BUILD)/xsteer: $(CTL_OBJS) $(AFX_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(TESTLIB:%.c=$(BUILD)/%.o) $(LIB_OBJS)
@@ -62,7 +69,16 @@ $(BUILD)/tests/unit-tests: $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(TESTLIB:%.c=$(BUILD)/
 $(BUILD)/tests/bpf-tests: $(BPFT_SRCS:%.c=$(BUILD)/%.o) $(TESTLIB:%.c=$(BUILD)/%.o) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lcriterion
 
-tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests
+# libFuzzer target: the SRv6 engine and the ICMP builder compiled straight in,
+# with ASan and UBSan (see the top of tests/fuzz/fuzz_srv6.c)
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp/srv6.h afxdp/icmp.h
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iafxdp \
+		$(filter %.c,$^) -o $@
+
+tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6
 
 # Installs what is missing (root), builds, runs every suite; goes on after
 # a failure and fails at the end if any did.
@@ -70,8 +86,16 @@ test: deps
 	$(MAKE) tests
 	BUILD=$(BUILD) tests/run-all
 
-bench: all
+bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-xdp
+
+$(BUILD)/tests/bpf-stats-hold: tests/bench/bpf-stats-hold.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+
+$(BUILD)/tests/xdp-pass.bpf.o: tests/bench/xdp-pass.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 install: all
 	install -D -m 0755 $(BUILD)/xsteer $(DESTDIR)$(SBINDIR)/xsteer

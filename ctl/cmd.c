@@ -46,7 +46,7 @@ int xs_cmd_parse(const struct xs_cmd *cmd, int argc, char **argv,
 		 struct xs_args *a)
 {
 	struct option lopts[XS_MAX_OPTS + 1];
-	char sopts[XS_MAX_OPTS * 2 + 2] = "+:";
+	char sopts[XS_MAX_OPTS * 2 + 2] = ":";
 	int n = opt_count(cmd), i, c, idx;
 
 	if (n > XS_MAX_OPTS)

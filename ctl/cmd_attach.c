@@ -21,13 +21,7 @@ static const char *const fastpath_modes[] = { "auto", "redirect", "pass", NULL }
 static const char *const attach_modes[] = { "native", "skb", NULL };
 
 const struct xs_opt attach_opts[] = {
-	{ "dev", 'd', "IF", "host-facing interface to attach to (required)", NULL },
-	{ "uplink", 'u', "IF", "interface the fast path redirects to", NULL },
-	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" },
-	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" },
-	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" },
-	{ "steer-table-size", 0, "N", "steered flows at most", "4096" },
-	XS_OPT_PIN_DIR,
+	XS_ATTACH_OPTS,
 	XS_COMMON_OPTS,
 	{ NULL },
 };
@@ -108,53 +102,63 @@ static int set_pin_paths(struct bpf_object *obj, const char *dir)
 	return 0;
 }
 
-int cmd_attach(struct xs_args *a)
+int xs_attach_parse(struct xs_args *a, struct xs_attach_req *r)
 {
-	const char *dev = xs_arg(a, "dev"), *uplink = xs_arg(a, "uplink");
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->dev = xs_arg(a, "dev");
+	r->uplink = xs_arg(a, "uplink");
+	r->ifindex = resolve_dev(a->cmd->name, "dev", r->dev);
+	if (r->ifindex < 0)
+		return r->ifindex;
+	if (r->uplink) {
+		r->up_ifindex = resolve_dev(a->cmd->name, "uplink", r->uplink);
+		if (r->up_ifindex < 0)
+			return r->up_ifindex;
+	}
+	r->mode = xs_arg_choice(a, "mode", attach_modes, 0);
+	r->fastpath = xs_arg_choice(a, "fastpath", fastpath_modes, FP_AUTO);
+	if (r->mode < 0 || r->fastpath < 0)
+		return -EINVAL;
+	if (r->fastpath == FP_REDIRECT && !r->uplink) {
+		xs_error("%s: --fastpath redirect needs --uplink", a->cmd->name);
+		return -EINVAL;
+	}
+	err = xs_arg_u32(a, "flow-table-size", 1, 1U << 24, XS_FLOW_TABLE_DEFAULT,
+			 &r->flow_size);
+	err = err ?: xs_arg_u32(a, "steer-table-size", 1, 1U << 20, XS_STEER_TABLE_DEFAULT,
+				&r->steer_size);
+	err = err ?: xs_pin_dir(xs_arg(a, "pin-dir"), r->dev, r->dir, sizeof(r->dir));
+	return err;
+}
+
+bool xs_attached(int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *ours = NULL;
+
+	if (libxdp_get_error(mp) || !mp)
+		return false;
+	find_ours(mp, &ours);
+	xdp_multiprog__close(mp);
+	return ours != NULL;
+}
+
+int xs_attach(struct xs_attach_req *r)
+{
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = XS_PROG_NAME);
 	struct xs_config cfg = {};
-	struct xdp_multiprog *mp;
-	struct xdp_program *prog = NULL, *ours;
+	struct xdp_program *prog = NULL;
 	struct xsteer_bpf *skel;
-	uint32_t flow_size, steer_size;
-	char dir[PATH_MAX], errbuf[128];
-	int ifindex, up_ifindex = 0, mode, fastpath, err, zero = 0;
+	char errbuf[128];
+	int err, zero = 0;
 
-	ifindex = resolve_dev("attach", "dev", dev);
-	if (ifindex < 0)
-		return ifindex;
-	if (uplink) {
-		up_ifindex = resolve_dev("attach", "uplink", uplink);
-		if (up_ifindex < 0)
-			return up_ifindex;
+	if (xs_attached(r->ifindex)) {
+		xs_error("attach: xsteer is already attached to '%s'; detach it first", r->dev);
+		return -EEXIST;
 	}
-	mode = xs_arg_choice(a, "mode", attach_modes, 0);
-	fastpath = xs_arg_choice(a, "fastpath", fastpath_modes, FP_AUTO);
-	if (mode < 0 || fastpath < 0)
-		return -EINVAL;
-	if (fastpath == FP_REDIRECT && !uplink) {
-		xs_error("attach: --fastpath redirect needs --uplink");
-		return -EINVAL;
-	}
-	err = xs_arg_u32(a, "flow-table-size", 1, 1U << 24, XS_FLOW_TABLE_DEFAULT, &flow_size);
-	err = err ?: xs_arg_u32(a, "steer-table-size", 1, 1U << 20, XS_STEER_TABLE_DEFAULT,
-				&steer_size);
-	err = err ?: xs_pin_dir(xs_arg(a, "pin-dir"), dev, dir, sizeof(dir));
-	if (err)
-		return err;
-
-	mp = xdp_multiprog__get_from_ifindex(ifindex);
-	if (!libxdp_get_error(mp) && mp) {
-		find_ours(mp, &ours);
-		xdp_multiprog__close(mp);
-		if (ours) {
-			xs_error("attach: xsteer is already attached to '%s'; detach it first",
-				 dev);
-			return -EEXIST;
-		}
-	}
-
-	err = xs_pin_dir_prepare(dir);
+	err = xs_pin_dir_prepare(r->dir);
 	if (err)
 		return err;
 
@@ -164,9 +168,9 @@ int cmd_attach(struct xs_args *a)
 		xs_error("cannot open the XDP object: %s", strerror(-err));
 		return err;
 	}
-	err = bpf_map__set_max_entries(skel->maps.xs_flows, flow_size);
-	err = err ?: bpf_map__set_max_entries(skel->maps.xs_steer, steer_size);
-	err = err ?: set_pin_paths(skel->obj, dir);
+	err = bpf_map__set_max_entries(skel->maps.xs_flows, r->flow_size);
+	err = err ?: bpf_map__set_max_entries(skel->maps.xs_steer, r->steer_size);
+	err = err ?: set_pin_paths(skel->obj, r->dir);
 	if (err) {
 		xs_error("cannot set up maps: %s", strerror(-err));
 		goto out_skel;
@@ -182,12 +186,13 @@ int cmd_attach(struct xs_args *a)
 		goto out_skel;
 	}
 
-	err = xdp_program__attach(prog, ifindex, mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+	err = xdp_program__attach(prog, r->ifindex,
+				  r->mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
 	if (err) {
 		libxdp_strerror(err, errbuf, sizeof(errbuf));
-		xs_error("cannot attach XDP to '%s' in %s mode: %s%s", dev,
-			 attach_modes[mode], errbuf,
-			 err == -EOPNOTSUPP && mode == 0 ?
+		xs_error("cannot attach XDP to '%s' in %s mode: %s%s", r->dev,
+			 attach_modes[r->mode], errbuf,
+			 err == -EOPNOTSUPP && r->mode == 0 ?
 			 " (driver has no native XDP; try --mode skb)" :
 			 err == -EINVAL || err == -EEXIST ?
 			 " (pinned maps from another version or table size? detach, "
@@ -195,16 +200,17 @@ int cmd_attach(struct xs_args *a)
 		goto out_prog;
 	}
 
-	if (fastpath == FP_REDIRECT ||
-	    (fastpath == FP_AUTO && uplink && uplink_takes_redirect(uplink, up_ifindex)))
+	if (r->fastpath == FP_REDIRECT ||
+	    (r->fastpath == FP_AUTO && r->uplink &&
+	     uplink_takes_redirect(r->uplink, r->up_ifindex)))
 		cfg.flags |= XS_CFG_F_REDIRECT;
-	if (up_ifindex) {
-		__u32 key = up_ifindex, val = up_ifindex;
+	if (r->up_ifindex) {
+		__u32 key = r->up_ifindex, val = r->up_ifindex;
 
 		err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_tx_ports), &key, &val, 0);
 		if (err) {
 			err = -errno;
-			xs_error("cannot add uplink '%s' to the fast path: %s", uplink,
+			xs_error("cannot add uplink '%s' to the fast path: %s", r->uplink,
 				 strerror(-err));
 			goto out_detach;
 		}
@@ -215,31 +221,44 @@ int cmd_attach(struct xs_args *a)
 		xs_error("cannot write the config map: %s", strerror(-err));
 		goto out_detach;
 	}
-
-	if (out_is_json()) {
-		out_obj_begin();
-		out_kv_str("dev", dev);
-		out_kv_str("mode", attach_modes[mode]);
-		out_kv_str("fastpath", cfg.flags & XS_CFG_F_REDIRECT ? "redirect" : "pass");
-		out_kv_str("pin_dir", dir);
-		out_kv_u64("prog_id", xdp_program__id(prog));
-		out_obj_end();
-	} else {
-		printf("xsteer attached to %s (%s mode, program id %u); fast path: %s%s%s; maps in %s\n",
-		       dev, attach_modes[mode], xdp_program__id(prog),
-		       cfg.flags & XS_CFG_F_REDIRECT ? "redirect to " : "kernel forwarding",
-		       cfg.flags & XS_CFG_F_REDIRECT ? uplink : "", "", dir);
-	}
+	r->prog_id = xdp_program__id(prog);
+	r->redirect = cfg.flags & XS_CFG_F_REDIRECT;
 	err = 0;
 	goto out_prog;
 
 out_detach:
-	xdp_program__detach(prog, ifindex, mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
+	xdp_program__detach(prog, r->ifindex, r->mode == 0 ? XDP_MODE_NATIVE : XDP_MODE_SKB, 0);
 out_prog:
 	xdp_program__close(prog);
 out_skel:
 	xsteer_bpf__destroy(skel);
 	return err;
+}
+
+int cmd_attach(struct xs_args *a)
+{
+	struct xs_attach_req r;
+	int err;
+
+	err = xs_attach_parse(a, &r);
+	err = err ?: xs_attach(&r);
+	if (err)
+		return err;
+	if (out_is_json()) {
+		out_obj_begin();
+		out_kv_str("dev", r.dev);
+		out_kv_str("mode", attach_modes[r.mode]);
+		out_kv_str("fastpath", r.redirect ? "redirect" : "pass");
+		out_kv_str("pin_dir", r.dir);
+		out_kv_u64("prog_id", r.prog_id);
+		out_obj_end();
+	} else {
+		printf("xsteer attached to %s (%s mode, program id %u); fast path: %s%s; maps in %s\n",
+		       r.dev, attach_modes[r.mode], r.prog_id,
+		       r.redirect ? "redirect to " : "kernel forwarding",
+		       r.redirect ? r.uplink : "", r.dir);
+	}
+	return 0;
 }
 
 int cmd_detach(struct xs_args *a)

@@ -3,14 +3,52 @@
 #ifndef XS_COMMANDS_H
 #define XS_COMMANDS_H
 
+#include <limits.h>
+#include <stdbool.h>
 #include "cmd.h"
 
+#define XS_ATTACH_OPTS \
+	{ "dev", 'd', "IF", "host-facing interface to attach to (required)", NULL }, \
+	{ "uplink", 'u', "IF", "uplink: fast path redirect and AF_XDP transmit", NULL }, \
+	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" }, \
+	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" }, \
+	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" }, \
+	{ "steer-table-size", 0, "N", "steered flows at most", "4096" }, \
+	XS_OPT_PIN_DIR
+
+/* What attach needs; shared by 'attach' and 'run'. */
+struct xs_attach_req {
+	const char *dev;
+	const char *uplink;
+	int ifindex;
+	int up_ifindex;
+	int mode;		/* 0 native, 1 skb */
+	int fastpath;		/* 0 auto, 1 redirect, 2 pass */
+	uint32_t flow_size;
+	uint32_t steer_size;
+	char dir[PATH_MAX];
+	/* results */
+	uint32_t prog_id;
+	bool redirect;
+};
+
+int xs_attach_parse(struct xs_args *a, struct xs_attach_req *r);
+int xs_attach(struct xs_attach_req *r);
+bool xs_attached(int ifindex);
+
 extern const struct xs_opt attach_opts[], detach_opts[], flows_opts[],
-	stats_opts[];
+	stats_opts[], run_opts[],
+	steer_opts[];
 
 int cmd_attach(struct xs_args *a);
 int cmd_detach(struct xs_args *a);
 int cmd_flows(struct xs_args *a);
 int cmd_stats(struct xs_args *a);
+int cmd_run(struct xs_args *a);
+int cmd_steer(struct xs_args *a);
+
+struct xs_flow_key;
+/* 'PROTO SRC SPORT DST DPORT' into a flow key as the XDP program builds it. */
+int xs_flow_key_parse(const char *tuple, struct xs_flow_key *k);
 
 #endif

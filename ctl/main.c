@@ -23,6 +23,10 @@ static const struct xs_cmd commands[] = {
 	{ "flows", "List the flow table, most bytes first.", NULL, flows_opts, cmd_flows },
 	{ "stats", "Datapath counters: verdicts and reasons, summed over CPUs.",
 	  NULL, stats_opts, cmd_stats },
+	{ "run", "Run the AF_XDP datapath: steered flows leave on SRv6 paths.",
+	  NULL, run_opts, cmd_run },
+	{ "steer", "Add, delete or list steered flows by hand.", "add|del|list",
+	  steer_opts, cmd_steer },
 	{ "help", "Show the commands, or one command's help.", "[COMMAND]",
 	  help_opts, cmd_help },
 	{ NULL },
@@ -103,7 +107,7 @@ int main(int argc, char **argv)
 	}
 	if (xs_flag(&args, "json"))
 		out_init(json = true);
-	for (int j = 0; j < args.argc && cmd->run != cmd_help; j++) {
+	for (int j = 0; j < args.argc && !cmd->positional; j++) {
 		xs_error("%s: unexpected argument '%s'", cmd->name, args.argv[j]);
 		return EXIT_FAILURE;
 	}

@@ -53,9 +53,13 @@ static __always_inline int xs_fastpath(struct xdp_md *ctx, struct xs_pkt *p,
 		*why = XS_STAT_PASS_REDIRECT_OFF;
 		return XDP_PASS;
 	}
-	/* A tagged frame belongs to a VLAN device the kernel owns. */
-	if (p->key.vlan || p->has_opts) {
-		*why = p->key.vlan ? XS_STAT_PASS_VLAN : XS_STAT_PASS_IP_OPTIONS;
+	/*
+	 * A tagged frame belongs to a VLAN device the kernel owns. Test the
+	 * tag, not key.vlan: a priority tag has VID 0, and the code below
+	 * expects the IP header right after the Ethernet header.
+	 */
+	if (p->vlan_tagged || p->has_opts) {
+		*why = p->vlan_tagged ? XS_STAT_PASS_VLAN : XS_STAT_PASS_IP_OPTIONS;
 		return XDP_PASS;
 	}
 	if ((void *)(eth + 1) > data_end)

@@ -60,7 +60,8 @@ struct xs_pkt {
 	__u8 tcp_flags;
 	__u8 is_tcp:1,
 	     has_opts:1,	/* IPv4 options or IPv6 hop-by-hop */
-	     key_valid:1;
+	     key_valid:1,
+	     vlan_tagged:1;	/* any tag, VID 0 (priority tag) too */
 };
 
 /*
@@ -263,6 +264,7 @@ static __always_inline int xs_parse(struct xdp_md *ctx, struct xs_pkt *p)
 		if ((void *)(vh + 1) > data_end)
 			return XS_STAT_DROP_TRUNCATED;
 		p->key.vlan = bpf_ntohs(vh->tci) & 0x0fff;
+		p->vlan_tagged = 1;
 		proto = vh->encap_proto;
 		nh = vh + 1;
 	}

@@ -91,7 +91,7 @@ XS_STATIC_ASSERT(sizeof(struct xs_steer_entry) == 16, "xs_steer_entry layout");
 /* Runtime configuration: the single entry of the xs_config array. */
 struct xs_config {
 	__u32 flags;		/* XS_CFG_F_* */
-	__u32 pad0;
+	__u32 xsk_frame_max;	/* largest frame an AF_XDP chunk holds; 0: any */
 };
 XS_STATIC_ASSERT(sizeof(struct xs_config) == 8, "xs_config layout");
 
@@ -99,6 +99,19 @@ enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
 	XS_CFG_F_REDIRECT = 1 << 0,
 };
+
+/*
+ * What the XDP program writes in the metadata area (just before the frame)
+ * of a packet it hands to AF_XDP: the path the controller chose, so the
+ * datapath needs no map lookup per packet. Copy-mode AF_XDP copies it too.
+ */
+struct xs_xsk_meta {
+	__u32 path_id;
+	__u32 magic;		/* XS_META_MAGIC: the area is ours */
+};
+XS_STATIC_ASSERT(sizeof(struct xs_xsk_meta) == 8, "xs_xsk_meta layout");
+#define XS_META_MAGIC	0x78734d31	/* "xsM1" */
+#define XS_PATHS_MAX	256		/* path ids 0..255 */
 
 /* Event from the datapath to the controller (ring buffer). */
 struct xs_event {
@@ -142,6 +155,7 @@ enum xs_event_type {
 	X(PASS_FIB_OTHER,	"pass_fib_other")			\
 	X(PASS_NO_TX_PORT,	"pass_no_tx_port")			\
 	X(PASS_NO_XSK,		"pass_no_xsk")				\
+	X(PASS_XSK_TOO_BIG,	"pass_xsk_too_big")			\
 	X(PASS_REDIRECT_OFF,	"pass_redirect_off")			\
 	/* why XDP_DROP (malformed) */					\
 	X(DROP_TRUNCATED,	"drop_truncated")			\

@@ -88,9 +88,54 @@ static __always_inline int xs_verdict(int act, enum xs_stat why)
 	return act;
 }
 
+static __always_inline int xs_ttl(struct xs_pkt *p, struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+
+	if (p->l3_proto == ETH_P_IP) {
+		struct iphdr *iph = p->l3;
+
+		return (void *)(iph + 1) <= data_end ? iph->ttl : 0;
+	} else {
+		struct ipv6hdr *ip6h = p->l3;
+
+		return (void *)(ip6h + 1) <= data_end ? ip6h->hop_limit : 0;
+	}
+}
+
+/* Hand the frame to this queue's AF_XDP socket, with the path in metadata. */
+static __always_inline int xs_to_xsk(struct xdp_md *ctx, struct xs_steer_entry *steer)
+{
+	struct xs_xsk_meta *meta;
+	struct xs_config *cfg;
+	__u32 zero = 0, path_id = steer->path_id;
+	void *data;
+	int act;
+
+	cfg = bpf_map_lookup_elem(&xs_config, &zero);
+	if (cfg && cfg->xsk_frame_max &&
+	    ctx->data_end - ctx->data > cfg->xsk_frame_max)
+		return xs_verdict(XDP_PASS, XS_STAT_PASS_XSK_TOO_BIG);
+
+	/* adjust_meta invalidates every packet pointer: reload after it */
+	if (!bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
+		meta = (void *)(long)ctx->data_meta;
+		data = (void *)(long)ctx->data;
+		if ((void *)(meta + 1) <= data) {
+			meta->path_id = path_id;
+			meta->magic = XS_META_MAGIC;
+		}
+	}
+
+	/* No socket on this queue (daemon gone): the kernel path. */
+	act = bpf_redirect_map(&xs_xsks, ctx->rx_queue_index, XDP_PASS);
+	return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_XSK : XS_STAT_PASS_NO_XSK);
+}
+
 SEC("xdp")
 int xs_xdp(struct xdp_md *ctx)
 {
+	struct xs_steer_entry *steer;
 	struct xs_pkt p = {};
 	enum xs_stat why = XS_STAT_PASS_FIB_OTHER;
 	int rc, act;
@@ -118,12 +163,10 @@ int xs_xdp(struct xdp_md *ctx)
 
 	xs_account(&p);
 
-	if (bpf_map_lookup_elem(&xs_steer, &p.key)) {
-		/* No socket on this queue (daemon gone): the kernel path. */
-		act = bpf_redirect_map(&xs_xsks, ctx->rx_queue_index, XDP_PASS);
-		return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_XSK :
-					XS_STAT_PASS_NO_XSK);
-	}
+	steer = bpf_map_lookup_elem(&xs_steer, &p.key);
+	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
+	if (steer && xs_ttl(&p, ctx) > 1)
+		return xs_to_xsk(ctx, steer);
 
 fastpath:
 	act = xs_fastpath(ctx, &p, &why);

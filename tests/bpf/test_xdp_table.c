@@ -1,0 +1,1662 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Packet table for the XDP program, run on the real kernel through
+ * BPF_PROG_TEST_RUN: each row is a packet, the verdict it must get, the
+ * bytes that must come out, the counters that must move and the flow entry
+ * that must (or must not) appear.
+ *
+ * Criterion forks a process per test; its init unshares a fresh network
+ * namespace and builds this inside it, so the FIB lookups of the program
+ * see a known world and nothing touches the root namespace:
+ *
+ *   test_run(ingress = xin0)
+ *        │
+ *   ┌─ xin0 ─────────── xin1     192.0.2.1/24        fd00:1::1/64
+ *   │
+ *   ├─ xout0 ────────── xout1    198.51.100.1/25     fd00:2::1/64
+ *   │    neigh 198.51.100.2 / fd00:2::2 = MAC_GW (permanent)
+ *   │    203.0.113.0/26,  fd00:d0::/64  via .2 / ::2     fast path
+ *   │    203.0.113.64/26, fd00:d1::/64  via .3 / ::3     no neighbour
+ *   │    203.0.113.128/26, fd00:d2::/64 unreachable
+ *   │
+ *   └─ xmtu0 ────────── xmtu1    198.51.100.129/25   fd00:3::1/64  (MTU 1280)
+ *        neigh 198.51.100.130 / fd00:3::2 (permanent)
+ *        203.0.113.192/26, fd00:d3::/64 via them          too big / no tx port
+ *
+ * xs_tx_ports holds xout0 only. Forwarding on, DAD off.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <criterion/criterion.h>
+#include "pkt.h"
+#include "xs_shared.h"
+#include "xsteer.skel.h"
+
+/* As in the topology below (xmtu0's side never forwards, so no MACs here). */
+static const uint8_t MAC_IN0[6]	 = { 0x02, 0, 0, 0, 0x01, 0x00 };
+static const uint8_t MAC_IN1[6]	 = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const uint8_t MAC_OUT0[6] = { 0x02, 0, 0, 0, 0x02, 0x00 };
+static const uint8_t MAC_GW[6]	 = { 0x02, 0, 0, 0, 0x02, 0x02 };
+
+#define SRC4		"192.0.2.10"
+#define DST4		"203.0.113.10"		/* fast path via xout0 */
+#define DST4_NONEIGH	"203.0.113.70"
+#define DST4_LOCAL	"192.0.2.1"		/* xin0's own address */
+#define DST4_UNREACH	"203.0.113.130"
+#define DST4_MTU	"203.0.113.200"		/* via xmtu0, MTU 1280 */
+#define SRC6		"fd00:1::10"
+#define DST6		"fd00:d0::10"
+#define DST6_NONEIGH	"fd00:d1::10"
+#define DST6_LOCAL	"fd00:1::1"
+#define DST6_UNREACH	"fd00:d2::10"
+#define DST6_MTU	"fd00:d3::10"
+
+static const char *const topology =
+	"link set lo up\n"
+	"link add xin0 address 02:00:00:00:01:00 type veth peer name xin1 address 02:00:00:00:01:01\n"
+	"link add xout0 address 02:00:00:00:02:00 type veth peer name xout1 address 02:00:00:00:02:01\n"
+	"link add xmtu0 address 02:00:00:00:03:00 mtu 1280 type veth peer name xmtu1 address 02:00:00:00:03:01 mtu 1280\n"
+	"link set xin1 up\n"
+	"link set xout1 up\n"
+	"link set xmtu1 up\n"
+	"link set xin0 up\n"
+	"link set xout0 up\n"
+	"link set xmtu0 up\n"
+	"addr add 192.0.2.1/24 dev xin0\n"
+	"addr add fd00:1::1/64 dev xin0 nodad\n"
+	"addr add 198.51.100.1/25 dev xout0\n"
+	"addr add fd00:2::1/64 dev xout0 nodad\n"
+	"addr add 198.51.100.129/25 dev xmtu0\n"
+	"addr add fd00:3::1/64 dev xmtu0 nodad\n"
+	"neigh add 198.51.100.2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
+	"neigh add fd00:2::2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
+	"neigh add 198.51.100.130 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
+	"neigh add fd00:3::2 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
+	"route add 203.0.113.0/26 via 198.51.100.2 dev xout0\n"
+	"route add 203.0.113.64/26 via 198.51.100.3 dev xout0\n"
+	"route add unreachable 203.0.113.128/26\n"
+	"route add 203.0.113.192/26 via 198.51.100.130 dev xmtu0\n"
+	"route add fd00:d0::/64 via fd00:2::2 dev xout0\n"
+	"route add fd00:d1::/64 via fd00:2::3 dev xout0\n"
+	"route add unreachable fd00:d2::/64\n"
+	"route add fd00:d3::/64 via fd00:3::2 dev xmtu0\n";
+
+static const char *const stat_names[] = {
+#define XS_STAT_NAME(n, s) s,
+	XS_STATS(XS_STAT_NAME)
+#undef XS_STAT_NAME
+};
+
+/* One test per process (Criterion forks), so plain globals are per test. */
+static struct xsteer_bpf *skel;
+static int ifi_in, ifi_out, ifi_mtu;
+
+/* ---- namespace and program setup ------------------------------------- */
+
+static void write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	cr_assert(fd >= 0, "cannot open %s: %s", path, strerror(errno));
+	n = write(fd, val, strlen(val));
+	close(fd);
+	cr_assert(n == (ssize_t)strlen(val), "cannot write '%s' to %s", val, path);
+}
+
+static void ns_up(void)
+{
+	FILE *ip;
+	int rc;
+
+	cr_assert(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s",
+		  strerror(errno));
+	/* Before the links exist, so every new device inherits them. */
+	write_file("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+	write_file("/proc/sys/net/ipv6/conf/all/accept_dad", "0");
+	write_file("/proc/sys/net/ipv6/conf/default/forwarding", "1");
+	write_file("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+	write_file("/proc/sys/net/ipv4/ip_forward", "1");
+
+	ip = popen("ip -batch -", "w");
+	cr_assert(ip, "cannot run ip: %s", strerror(errno));
+	fputs(topology, ip);
+	rc = pclose(ip);
+	cr_assert(rc == 0, "ip -batch failed building the topology (status %d)", rc);
+
+	ifi_in = (int)if_nametoindex("xin0");
+	ifi_out = (int)if_nametoindex("xout0");
+	ifi_mtu = (int)if_nametoindex("xmtu0");
+	cr_assert(ifi_in && ifi_out && ifi_mtu, "veth devices missing");
+}
+
+static void set_redirect(bool on)
+{
+	struct xs_config cfg = { .flags = on ? XS_CFG_F_REDIRECT : 0 };
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero,
+				      &cfg, BPF_ANY) == 0,
+		  "cannot write xs_config: %s", strerror(errno));
+}
+
+static void skel_up(__u32 flow_entries)
+{
+	__u32 ifi = (__u32)ifi_out;
+	int err;
+
+	skel = xsteer_bpf__open();
+	cr_assert(skel, "cannot open the skeleton: %s", strerror(errno));
+	if (flow_entries)
+		cr_assert(bpf_map__set_max_entries(skel->maps.xs_flows, flow_entries) == 0);
+	err = xsteer_bpf__load(skel);
+	cr_assert(err == 0, "cannot load xsteer.bpf.o: %s", strerror(-err));
+
+	set_redirect(true);
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_tx_ports), &ifi,
+				      &ifi, BPF_ANY) == 0,
+		  "cannot add xout0 to xs_tx_ports: %s", strerror(errno));
+}
+
+static void setup(void)
+{
+	ns_up();
+	skel_up(0);
+}
+
+static void setup_tiny_table(void)
+{
+	ns_up();
+	skel_up(1);
+}
+
+static void teardown(void)
+{
+	xsteer_bpf__destroy(skel);	/* the namespace goes with the process */
+	skel = NULL;
+}
+
+/* ---- running a packet ------------------------------------------------- */
+
+struct run {
+	int err;			/* bpf_prog_test_run_opts() */
+	__u32 act;
+	__u8 out[PKT_MAX];
+	__u32 out_len;
+	long long delta[XS_STAT__MAX];	/* xs_stats after - before, all CPUs */
+};
+
+static void read_stats(long long sum[XS_STAT__MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.xs_stats);
+	__u64 *v;
+	__u32 k;
+	int c;
+
+	cr_assert(ncpu > 0);
+	v = calloc((size_t)ncpu, sizeof(*v));
+	cr_assert(v);
+	for (k = 0; k < XS_STAT__MAX; k++) {
+		cr_assert(bpf_map_lookup_elem(fd, &k, v) == 0,
+			  "cannot read xs_stats[%u]: %s", k, strerror(errno));
+		sum[k] = 0;
+		for (c = 0; c < ncpu; c++)
+			sum[k] += (long long)v[c];
+	}
+	free(v);
+}
+
+static void run_pkt(const void *data, size_t len, struct run *r)
+{
+	long long before[XS_STAT__MAX], after[XS_STAT__MAX];
+	struct xdp_md ctx = {
+		.data_end = (__u32)len,	/* the kernel wants data_end == size */
+		.ingress_ifindex = (__u32)ifi_in,
+		.rx_queue_index = 0,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = data,
+		.data_size_in = (__u32)len,
+		.data_out = r->out,
+		.data_size_out = sizeof(r->out),
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+	int k;
+
+	read_stats(before);
+	r->err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xs_xdp), &opts);
+	r->act = opts.retval;
+	r->out_len = opts.data_size_out;
+	read_stats(after);
+	for (k = 0; k < XS_STAT__MAX; k++)
+		r->delta[k] = after[k] - before[k];
+}
+
+/* ---- expectations ----------------------------------------------------- */
+
+struct expect {
+	int err;			/* 0, or the -errno test_run must refuse with */
+	__u32 act;			/* XDP_* */
+	bool rewrite;			/* fast path: MACs and TTL rewritten */
+	bool meta;			/* steered: xs_xsk_meta precedes the frame */
+	__u32 path_id;
+	const uint8_t *dmac, *smac;
+	int stats[8];			/* counters that move by one, besides rx */
+	int n_stats;
+	bool flow;			/* key is in xs_flows afterwards */
+	struct xs_flow_key key;
+	__u64 packets, bytes;
+	bool tcp;
+	__u8 tcp_flags;
+	__u32 seq_max;
+};
+
+static const char *act_name(__u32 act)
+{
+	static const char *const n[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS",
+					 "XDP_TX", "XDP_REDIRECT" };
+
+	return act < 5 ? n[act] : "XDP_?";
+}
+
+static void expect_stat(struct expect *e, int stat)
+{
+	cr_assert(e->n_stats < 8);
+	e->stats[e->n_stats++] = stat;
+}
+
+static void expect_fwd(struct expect *e, const uint8_t *dmac, const uint8_t *smac)
+{
+	e->act = XDP_REDIRECT;
+	e->rewrite = true;
+	e->dmac = dmac;
+	e->smac = smac;
+	expect_stat(e, XS_STAT_V_FASTPATH);
+}
+
+static void expect_pass(struct expect *e, int why)
+{
+	e->act = XDP_PASS;
+	expect_stat(e, XS_STAT_V_PASS);
+	expect_stat(e, why);
+}
+
+static void expect_drop(struct expect *e, int why)
+{
+	e->act = XDP_DROP;
+	expect_stat(e, XS_STAT_V_DROP);
+	expect_stat(e, why);
+}
+
+/* The key, built from what the test put in the packet, not from its bytes. */
+static struct xs_flow_key key4(const char *src, const char *dst, __u8 proto,
+			       __u16 sport, __u16 dport)
+{
+	struct xs_flow_key k;
+	struct in_addr s = pkt_a4(src), d = pkt_a4(dst);
+
+	memset(&k, 0, sizeof(k));
+	k.saddr[2] = k.daddr[2] = htonl(0xffff);	/* ::ffff:a.b.c.d */
+	k.saddr[3] = s.s_addr;
+	k.daddr[3] = d.s_addr;
+	k.sport = htons(sport);
+	k.dport = htons(dport);
+	k.proto = proto;
+	k.flags = XS_KEY_F_IPV4;
+	return k;
+}
+
+static struct xs_flow_key key6(const char *src, const char *dst, __u8 proto,
+			       __u16 sport, __u16 dport)
+{
+	struct xs_flow_key k;
+	struct in6_addr s = pkt_a6(src), d = pkt_a6(dst);
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.saddr, &s, 16);
+	memcpy(k.daddr, &d, 16);
+	k.sport = htons(sport);
+	k.dport = htons(dport);
+	k.proto = proto;
+	return k;
+}
+
+/* A new flow entry with one packet of bytes (IP total length). */
+static void expect_flow(struct expect *e, struct xs_flow_key key, __u64 bytes)
+{
+	e->flow = true;
+	e->key = key;
+	e->packets = 1;
+	e->bytes = bytes;
+	expect_stat(e, XS_STAT_FLOW_NEW);
+}
+
+static void expect_tcp(struct expect *e, __u8 flags, __u32 seq_max)
+{
+	e->tcp = true;
+	e->tcp_flags = flags;
+	e->seq_max = seq_max;
+}
+
+/* ---- checks ----------------------------------------------------------- */
+
+static void check_output(const struct pkt *p, const struct expect *e,
+			 const struct run *r)
+{
+	struct xs_xsk_meta meta = { .path_id = e->path_id, .magic = XS_META_MAGIC };
+	uint8_t want[PKT_MAX + sizeof(meta)];
+	size_t i, len = p->len;
+
+	/* test_run hands back data_meta..data_end: the metadata comes first */
+	if (e->meta) {
+		memcpy(want, &meta, sizeof(meta));
+		memcpy(want + sizeof(meta), p->buf, p->len);
+		len += sizeof(meta);
+	} else {
+		memcpy(want, p->buf, p->len);
+	}
+	if (e->rewrite) {
+		const uint8_t *l3 = r->out + p->l3;
+
+		cr_assert(p->l3 != PKT_NONE && r->out_len == p->len);
+		memcpy(want, e->dmac, 6);
+		memcpy(want + 6, e->smac, 6);
+		if (p->family == AF_INET) {
+			uint16_t c;
+
+			want[p->l3 + 8]--;		/* TTL */
+			c = pkt_ipv4_hdr_csum(want + p->l3);
+			want[p->l3 + 10] = c >> 8;
+			want[p->l3 + 11] = c & 0xff;
+			cr_expect_eq(l3[10] << 8 | l3[11], pkt_ipv4_hdr_csum(l3),
+				     "IPv4 checksum after the TTL decrement is 0x%04x, "
+				     "recomputed from scratch 0x%04x",
+				     l3[10] << 8 | l3[11], pkt_ipv4_hdr_csum(l3));
+		} else {
+			want[p->l3 + 7]--;		/* hop limit */
+		}
+	}
+	cr_expect_eq(r->out_len, len, "output is %u bytes, expected %zu",
+		     r->out_len, len);
+	if (r->out_len != len)
+		return;
+	for (i = 0; i < len; i++)
+		if (r->out[i] != want[i])
+			break;
+	cr_expect_eq(i, len, "output byte %zu is 0x%02x, expected 0x%02x (%s)",
+		     i, i < len ? r->out[i] : 0, i < len ? want[i] : 0,
+		     e->rewrite ? "rewritten frame" : e->meta ? "metadata + unchanged frame" :
+		     "frame must be unchanged");
+}
+
+/* Every counter moved by exactly what e lists (plus rx), all others not at all. */
+static void check_stats(const struct expect *e, const struct run *r)
+{
+	long long want[XS_STAT__MAX] = { 0 };
+	long long verdicts;
+	int k;
+
+	if (e->err == 0) {
+		want[XS_STAT_RX] = 1;
+		for (k = 0; k < e->n_stats; k++)
+			want[e->stats[k]]++;
+	}
+	for (k = 0; k < XS_STAT__MAX; k++)
+		cr_expect_eq(r->delta[k], want[k], "counter %s moved by %lld, expected %lld",
+			     stat_names[k], r->delta[k], want[k]);
+	verdicts = r->delta[XS_STAT_V_FASTPATH] + r->delta[XS_STAT_V_XSK] +
+		   r->delta[XS_STAT_V_PASS] + r->delta[XS_STAT_V_DROP];
+	cr_expect_eq(verdicts, e->err == 0 ? 1 : 0,
+		     "%lld verdict counters moved for one packet", verdicts);
+}
+
+static int count_flows(void)
+{
+	int fd = bpf_map__fd(skel->maps.xs_flows);
+	struct xs_flow_key k, next;
+	int n = 0;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static void check_flow(const struct expect *e)
+{
+	struct xs_flow_stats fs;
+	int n = count_flows();
+	int err;
+
+	if (!e->flow) {
+		cr_expect_eq(n, 0, "%d flow entries, expected none", n);
+		return;
+	}
+	cr_expect_eq(n, 1, "%d flow entries, expected one", n);
+	err = bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_flows), &e->key, &fs);
+	cr_assert_eq(err, 0, "no xs_flows entry for the expected key "
+		     "(proto %u, sport %u, dport %u, flags 0x%x, vlan %u)",
+		     e->key.proto, ntohs(e->key.sport), ntohs(e->key.dport),
+		     e->key.flags, e->key.vlan);
+	cr_expect_eq(fs.packets, e->packets, "flow packets %llu, expected %llu",
+		     (unsigned long long)fs.packets, (unsigned long long)e->packets);
+	cr_expect_eq(fs.bytes, e->bytes, "flow bytes %llu, expected %llu",
+		     (unsigned long long)fs.bytes, (unsigned long long)e->bytes);
+	cr_expect(fs.first_seen_ns != 0 && fs.last_seen_ns >= fs.first_seen_ns,
+		  "first_seen %llu / last_seen %llu", (unsigned long long)fs.first_seen_ns,
+		  (unsigned long long)fs.last_seen_ns);
+	cr_expect_eq(!!(fs.flags & XS_FLOW_F_SEQ_VALID), e->tcp,
+		     "SEQ_VALID is %s", e->tcp ? "clear on a TCP flow" : "set on a non-TCP flow");
+	cr_expect_eq(fs.tcp_flags, e->tcp_flags, "tcp_flags 0x%02x, expected 0x%02x",
+		     fs.tcp_flags, e->tcp_flags);
+	if (e->tcp)
+		cr_expect_eq(fs.tcp_seq_max, e->seq_max, "tcp_seq_max 0x%08x, expected 0x%08x",
+			     fs.tcp_seq_max, e->seq_max);
+	cr_expect_eq(fs.flags & XS_FLOW_F_STEERED, 0u, "flow marked steered");
+}
+
+static void check_run(const struct pkt *p, const struct expect *e, const struct run *r)
+{
+	cr_assert_eq(r->err, e->err, "bpf_prog_test_run returned %d (%s), expected %d",
+		     r->err, strerror(-r->err), e->err);
+	check_stats(e, r);
+	if (e->err)
+		return;
+	cr_expect_eq(r->act, e->act, "verdict %s, expected %s", act_name(r->act),
+		     act_name(e->act));
+	check_output(p, e, r);
+	check_flow(e);
+}
+
+static struct pkt pk;	/* 4 KiB: not on the stack */
+
+static void run_row(void (*row)(struct pkt *, struct expect *))
+{
+	struct expect e;
+	static struct run r;
+
+	memset(&e, 0, sizeof(e));
+	pkt_init(&pk);
+	row(&pk, &e);
+	cr_assert(!pk.overflow, "the row's packet does not fit");
+	run_pkt(pk.buf, pk.len, &r);
+	check_run(&pk, &e, &r);
+}
+
+TestSuite(xdp_table, .init = setup, .fini = teardown);
+
+/* A row: a test named after it, running the body to build packet + expectations. */
+#define ROW(name, desc)							\
+	static void row_##name(struct pkt *p, struct expect *e);	\
+	Test(xdp_table, name, .description = desc)			\
+	{								\
+		run_row(row_##name);					\
+	}								\
+	static void row_##name(struct pkt *p, struct expect *e)
+
+/* ---- packet helpers ---------------------------------------------------- */
+
+static void eth_in(struct pkt *p)
+{
+	pkt_eth(p, MAC_IN0, MAC_IN1);	/* from xin1 to xin0 */
+}
+
+static void ip4(struct pkt *p, const char *src, const char *dst, __u8 ttl)
+{
+	pkt_ipv4(p, &(struct pkt_ip4){ .src = pkt_a4(src), .dst = pkt_a4(dst),
+				       .ttl = ttl, .id = 0x1234, .frag = 0x4000 });
+}
+
+static void ip6(struct pkt *p, const char *src, const char *dst, __u8 hop_limit)
+{
+	pkt_ipv6(p, &(struct pkt_ip6){ .src = pkt_a6(src), .dst = pkt_a6(dst),
+				       .hop_limit = hop_limit, .flowlabel = 0x12345 });
+}
+
+static void tcp(struct pkt *p, __u16 sport, __u16 dport, __u32 seq, __u8 flags)
+{
+	pkt_tcp(p, &(struct pkt_tcp){ .sport = sport, .dport = dport, .seq = seq,
+				      .ack = 1, .flags = flags });
+}
+
+/* IPv4 / IPv6 TCP with len bytes of payload, ACK|PSH. */
+static void tcp4(struct pkt *p, const char *dst, __u8 ttl, size_t len)
+{
+	pkt_init(p);
+	eth_in(p);
+	ip4(p, SRC4, dst, ttl);
+	tcp(p, 40000, 443, 1000, PKT_TCP_ACK | PKT_TCP_PSH);
+	pkt_payload(p, NULL, len);
+	pkt_finish(p);
+}
+
+static void tcp6(struct pkt *p, const char *dst, __u8 hop_limit, size_t len)
+{
+	pkt_init(p);
+	eth_in(p);
+	ip6(p, SRC6, dst, hop_limit);
+	tcp(p, 40000, 443, 1000, PKT_TCP_ACK | PKT_TCP_PSH);
+	pkt_payload(p, NULL, len);
+	pkt_finish(p);
+}
+
+#define TCP_AP	(PKT_TCP_ACK | PKT_TCP_PSH)
+
+/* ---- good packets: the fast path ---------------------------------------- */
+
+ROW(ipv4_tcp_fastpath, "IPv4 TCP via a permanent neighbour: redirected, MACs/TTL/checksum rewritten, accounted")
+{
+	tcp4(p, DST4, 64, 100);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 140);
+	expect_tcp(e, TCP_AP, 1100);
+}
+
+ROW(ipv4_udp_fastpath, "IPv4 UDP via a permanent neighbour: redirected and accounted with ports")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 32);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 5353, 53), 60);
+}
+
+ROW(ipv4_icmp_echo_fastpath, "IPv4 ICMP echo request: redirected, key sport = echo identifier")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_icmp(p, 8, 0, 0xbeef, 1);
+	pkt_payload(p, NULL, 56);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_ICMP, 0xbeef, 0), 84);
+}
+
+ROW(ipv4_icmp_unreach_fastpath, "IPv4 ICMP destination unreachable: no identifier, ports zero, NOPORTS clear")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_icmp(p, 3, 1, 0, 0);
+	pkt_payload(p, NULL, 28);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_ICMP, 0, 0), 56);
+}
+
+ROW(ipv6_tcp_fastpath, "IPv6 TCP via a permanent neighbour: redirected, MACs/hop limit rewritten, accounted")
+{
+	tcp6(p, DST6, 64, 100);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_TCP, 40000, 443), 160);
+	expect_tcp(e, TCP_AP, 1100);
+}
+
+ROW(ipv6_udp_fastpath, "IPv6 UDP via a permanent neighbour: redirected and accounted with ports")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 32);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 80);
+}
+
+ROW(ipv6_icmpv6_echo_fastpath, "IPv6 ICMPv6 echo request: redirected, key sport = echo identifier")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_icmp(p, 128, 0, 0xbeef, 1);
+	pkt_payload(p, NULL, 56);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_ICMPV6, 0xbeef, 0), 104);
+}
+
+ROW(ipv4_tcp_syn_fin_seq, "IPv4 TCP SYN|FIN with payload: each flag takes one sequence number")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	tcp(p, 40000, 443, 5000, PKT_TCP_SYN | PKT_TCP_FIN);
+	pkt_payload(p, NULL, 10);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, PKT_TCP_SYN | PKT_TCP_FIN, 5012);
+}
+
+ROW(ipv4_tcp_options_cwr_ece, "IPv4 TCP with options (doff 8) and CWR|ECE: options are not payload, every flag bit kept")
+{
+	static const uint8_t opts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_tcp(p, &(struct pkt_tcp){ .sport = 40000, .dport = 443, .seq = 7000,
+				      .ack = 1, .flags = PKT_TCP_CWR | PKT_TCP_ECE | PKT_TCP_ACK,
+				      .opts = opts, .opts_len = sizeof(opts) });
+	pkt_payload(p, NULL, 20);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 72);
+	expect_tcp(e, PKT_TCP_CWR | PKT_TCP_ECE | PKT_TCP_ACK, 7020);
+}
+
+/* The IP ID that makes the header checksum satisfy want(); every value is reachable. */
+static void tcp4_with_csum(struct pkt *p, bool (*want)(uint16_t))
+{
+	uint32_t id;
+
+	for (id = 0; id < 0x10000; id++) {
+		pkt_init(p);
+		eth_in(p);
+		pkt_ipv4(p, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4),
+					       .id = (uint16_t)id });
+		tcp(p, 40000, 443, 1000, TCP_AP);
+		pkt_finish(p);
+		if (want((uint16_t)(p->buf[p->l3 + 10] << 8 | p->buf[p->l3 + 11])))
+			return;
+	}
+	cr_assert_fail("no IP ID gives the wanted checksum");
+}
+
+static bool csum_carry(uint16_t c) { return c >= 0xff00; }
+static bool csum_to_zero(uint16_t c) { return c == 0xfeff; }
+
+ROW(ipv4_ttl_csum_carry, "IPv4 checksum 0xffxx: the TTL decrement's end-around carry matches a recomputation")
+{
+	tcp4_with_csum(p, csum_carry);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 40);
+	expect_tcp(e, TCP_AP, 1000);
+}
+
+ROW(ipv4_ttl_csum_to_zero, "IPv4 checksum 0xfeff: after the TTL decrement it is 0x0000, as recomputed")
+{
+	tcp4_with_csum(p, csum_to_zero);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 40);
+	expect_tcp(e, TCP_AP, 1000);
+}
+
+ROW(ipv4_tcp_ack_eth_padded, "IPv4 TCP pure ACK padded to the 60-byte Ethernet minimum: bytes and seq use the IP length")
+{
+	tcp4(p, DST4, 64, 0);
+	pkt_pad(p, 60);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 40);
+	expect_tcp(e, TCP_AP, 1000);
+}
+
+ROW(ipv4_udp_eth_padded, "IPv4 UDP, no payload, padded to 60 bytes: accepted, bytes = IP length 28")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_finish(p);
+	pkt_pad(p, 60);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 5353, 53), 28);
+}
+
+/* ---- VLAN, options, extension headers ------------------------------------ */
+
+ROW(vlan_ipv4_tcp_pass, "802.1Q VID 100 IPv4 TCP: accounted with key.vlan, passed to the kernel (pass_vlan)")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021Q, 0x2000 | 100);
+	ip4(p, SRC4, DST4, 64);
+	tcp(p, 40000, 443, 1000, TCP_AP);
+	pkt_payload(p, NULL, 100);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_VLAN);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 140);
+	e->key.vlan = 100;
+	expect_tcp(e, TCP_AP, 1100);
+}
+
+ROW(vlan_ipv6_udp_pass, "802.1Q VID 4094 IPv6 UDP: accounted with key.vlan, passed to the kernel (pass_vlan)")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021Q, 4094);
+	ip6(p, SRC6, DST6, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 32);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_VLAN);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 80);
+	e->key.vlan = 4094;
+}
+
+ROW(vlan_prio_tag_ipv4_pass, "802.1Q priority tag (VID 0) IPv4 TCP: still a tagged frame, passed (pass_vlan), vlan 0")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021Q, 0xa000);	/* PCP 5, VID 0 */
+	ip4(p, SRC4, DST4, 64);
+	tcp(p, 40000, 443, 1000, TCP_AP);
+	pkt_payload(p, NULL, 100);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_VLAN);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 140);
+	expect_tcp(e, TCP_AP, 1100);
+}
+
+ROW(qinq_ipv4_not_ip, "802.1ad outer + 802.1Q inner tag: one tag is parsed, the rest is not IP (pass_not_ip)")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021AD, 10);
+	pkt_vlan(p, ETH_P_8021Q, 20);
+	ip4(p, SRC4, DST4, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_NOT_IP);
+}
+
+ROW(ipv4_options_pass, "IPv4 with a Router Alert option: accounted, passed to the kernel (pass_ip_options)")
+{
+	static const uint8_t ra[4] = { 0x94, 0x04, 0x00, 0x00 };
+
+	eth_in(p);
+	pkt_ipv4(p, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4),
+				       .opts = ra, .opts_len = sizeof(ra) });
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_IP_OPTIONS);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 5353, 53), 40);
+}
+
+ROW(ipv6_hopopts_pass, "IPv6 with a hop-by-hop header: accounted with ports, passed to the kernel (pass_ip_options)")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_ipv6_ext(p, PKT_IPV6_HOPOPTS, 8);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_IP_OPTIONS);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 64);
+}
+
+ROW(ipv6_dstopts_routing_udp_fastpath, "IPv6 dest options + routing header + UDP: ports found behind them, fast path")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_ipv6_ext(p, PKT_IPV6_DSTOPTS, 16);
+	pkt_ipv6_ext(p, PKT_IPV6_ROUTING, 24);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 96);
+}
+
+static void dstopts_chain(struct pkt *p, int n)
+{
+	int i;
+
+	pkt_init(p);
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	for (i = 0; i < n; i++)
+		pkt_ipv6_ext(p, PKT_IPV6_DSTOPTS, 8);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+}
+
+ROW(ipv6_8_dstopts_fastpath, "IPv6 with 8 chained dest options headers (XS_MAX_EXTHDRS): walked to UDP, fast path")
+{
+	cr_assert_eq(XS_MAX_EXTHDRS, 8);
+	dstopts_chain(p, XS_MAX_EXTHDRS);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 40 + 8 * 8 + 16);
+}
+
+ROW(ipv6_9_dstopts_limit, "IPv6 with 9 chained dest options headers: one past the limit (pass_exthdr_limit), NOPORTS")
+{
+	dstopts_chain(p, XS_MAX_EXTHDRS + 1);
+	expect_pass(e, XS_STAT_PASS_EXTHDR_LIMIT);
+	expect_flow(e, key6(SRC6, DST6, PKT_IPV6_DSTOPTS, 0, 0), 40 + 9 * 8 + 16);
+	e->key.flags = XS_KEY_F_NOPORTS;
+}
+
+ROW(ipv6_20_dstopts_limit, "IPv6 with 20 chained dest options headers: pass_exthdr_limit, accounted by addresses")
+{
+	dstopts_chain(p, 20);
+	expect_pass(e, XS_STAT_PASS_EXTHDR_LIMIT);
+	expect_flow(e, key6(SRC6, DST6, PKT_IPV6_DSTOPTS, 0, 0), 40 + 20 * 8 + 16);
+	e->key.flags = XS_KEY_F_NOPORTS;
+}
+
+/* ---- fragments --------------------------------------------------------- */
+
+static void udp4_whole(struct pkt *w)
+{
+	pkt_init(w);
+	eth_in(w);
+	pkt_ipv4(w, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4) });
+	pkt_udp(w, 5353, 53);
+	pkt_payload(w, NULL, 200);
+	pkt_finish(w);
+}
+
+static void udp6_whole(struct pkt *w)
+{
+	pkt_init(w);
+	eth_in(w);
+	ip6(w, SRC6, DST6, 64);
+	pkt_udp(w, 5353, 53);
+	pkt_payload(w, NULL, 200);
+	pkt_finish(w);
+}
+
+static struct pkt whole;
+
+ROW(ipv4_first_fragment, "IPv4 first fragment (MF, offset 0): ports read and accounted, fast path")
+{
+	udp4_whole(&whole);
+	cr_assert(pkt_fragment(&whole, 0, 104, 0x4242, p));
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 5353, 53), 20 + 104);
+}
+
+ROW(ipv4_nonfirst_fragment, "IPv4 non-first fragment: frag_nonfirst, NOPORTS key, forwarded by the fast path")
+{
+	udp4_whole(&whole);
+	cr_assert(pkt_fragment(&whole, 104, 104, 0x4242, p));
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_stat(e, XS_STAT_FRAG_NONFIRST);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 0, 0), 20 + 104);
+	e->key.flags |= XS_KEY_F_NOPORTS;
+}
+
+ROW(ipv6_first_fragment, "IPv6 first fragment (fragment header, offset 0): ports read and accounted, fast path")
+{
+	udp6_whole(&whole);
+	cr_assert(pkt_fragment(&whole, 0, 104, 0x42424242, p));
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 5353, 53), 40 + 8 + 104);
+}
+
+ROW(ipv6_nonfirst_fragment, "IPv6 non-first fragment: frag_nonfirst, NOPORTS key, forwarded by the fast path")
+{
+	udp6_whole(&whole);
+	cr_assert(pkt_fragment(&whole, 104, 104, 0x42424242, p));
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_stat(e, XS_STAT_FRAG_NONFIRST);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_UDP, 0, 0), 40 + 8 + 104);
+	e->key.flags = XS_KEY_F_NOPORTS;
+}
+
+/* ---- unknown protocols, not IP ------------------------------------------- */
+
+ROW(ipv4_gre_l4_unknown, "IPv4 GRE: l4_unknown, accounted by addresses (NOPORTS), fast path")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_proto(p, 47);
+	pkt_payload(p, NULL, 24);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_stat(e, XS_STAT_L4_UNKNOWN);
+	expect_flow(e, key4(SRC4, DST4, 47, 0, 0), 44);
+	e->key.flags |= XS_KEY_F_NOPORTS;
+}
+
+ROW(ipv6_sctp_l4_unknown, "IPv6 SCTP: l4_unknown, accounted by addresses (NOPORTS), fast path")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_proto(p, IPPROTO_SCTP);
+	pkt_payload(p, NULL, 28);
+	pkt_finish(p);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_stat(e, XS_STAT_L4_UNKNOWN);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_SCTP, 0, 0), 68);
+	e->key.flags = XS_KEY_F_NOPORTS;
+}
+
+ROW(arp_not_ip, "ARP request: pass_not_ip, not accounted")
+{
+	eth_in(p);
+	pkt_arp_request(p, MAC_IN1, pkt_a4(SRC4), pkt_a4(DST4_LOCAL));
+	pkt_pad(p, 60);
+	expect_pass(e, XS_STAT_PASS_NOT_IP);
+}
+
+/* ---- TTL and FIB outcomes -------------------------------------------------- */
+
+ROW(ipv4_ttl_1_pass, "IPv4 TTL 1: accounted, passed for the kernel's time exceeded (pass_ttl_exceeded)")
+{
+	tcp4(p, DST4, 1, 10);
+	expect_pass(e, XS_STAT_PASS_TTL);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv6_hop_limit_1_pass, "IPv6 hop limit 1: accounted, passed (pass_ttl_exceeded)")
+{
+	tcp6(p, DST6, 1, 10);
+	expect_pass(e, XS_STAT_PASS_TTL);
+	expect_flow(e, key6(SRC6, DST6, IPPROTO_TCP, 40000, 443), 70);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_ttl_2_fastpath, "IPv4 TTL 2: forwarded with TTL 1")
+{
+	tcp4(p, DST4, 2, 10);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_fib_no_neigh, "IPv4 via a gateway with no neighbour entry: pass_fib_no_neigh")
+{
+	tcp4(p, DST4_NONEIGH, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_NO_NEIGH);
+	expect_flow(e, key4(SRC4, DST4_NONEIGH, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv6_fib_no_neigh, "IPv6 via a gateway with no neighbour entry: pass_fib_no_neigh")
+{
+	tcp6(p, DST6_NONEIGH, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_NO_NEIGH);
+	expect_flow(e, key6(SRC6, DST6_NONEIGH, IPPROTO_TCP, 40000, 443), 70);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_fib_local, "IPv4 to the namespace's own address: pass_fib_not_forwarded")
+{
+	tcp4(p, DST4_LOCAL, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_LOCAL);
+	expect_flow(e, key4(SRC4, DST4_LOCAL, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv6_fib_local, "IPv6 to the namespace's own address: pass_fib_not_forwarded")
+{
+	tcp6(p, DST6_LOCAL, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_LOCAL);
+	expect_flow(e, key6(SRC6, DST6_LOCAL, IPPROTO_TCP, 40000, 443), 70);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_fib_unreachable, "IPv4 to an unreachable route: pass_fib_unreachable")
+{
+	tcp4(p, DST4_UNREACH, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_UNREACH);
+	expect_flow(e, key4(SRC4, DST4_UNREACH, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv6_fib_unreachable, "IPv6 to an unreachable route: pass_fib_unreachable")
+{
+	tcp6(p, DST6_UNREACH, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_UNREACH);
+	expect_flow(e, key6(SRC6, DST6_UNREACH, IPPROTO_TCP, 40000, 443), 70);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_fib_frag_needed, "IPv4 of 1300 bytes to an MTU-1280 egress: pass_fib_frag_needed")
+{
+	tcp4(p, DST4_MTU, 64, 1260);
+	expect_pass(e, XS_STAT_PASS_FIB_FRAG);
+	expect_flow(e, key4(SRC4, DST4_MTU, IPPROTO_TCP, 40000, 443), 1300);
+	expect_tcp(e, TCP_AP, 1000 + 1260);
+}
+
+ROW(ipv6_fib_frag_needed, "IPv6 of 1300 bytes to an MTU-1280 egress: pass_fib_frag_needed")
+{
+	tcp6(p, DST6_MTU, 64, 1240);
+	expect_pass(e, XS_STAT_PASS_FIB_FRAG);
+	expect_flow(e, key6(SRC6, DST6_MTU, IPPROTO_TCP, 40000, 443), 1300);
+	expect_tcp(e, TCP_AP, 1000 + 1240);
+}
+
+ROW(ipv4_mtu_exact_no_tx_port, "IPv4 of exactly 1280 bytes to the MTU-1280 egress: fits; not in xs_tx_ports (pass_no_tx_port)")
+{
+	tcp4(p, DST4_MTU, 64, 1240);
+	expect_pass(e, XS_STAT_PASS_NO_TX_PORT);
+	expect_flow(e, key4(SRC4, DST4_MTU, IPPROTO_TCP, 40000, 443), 1280);
+	expect_tcp(e, TCP_AP, 1000 + 1240);
+}
+
+ROW(ipv6_no_tx_port, "IPv6 routed out of a device missing from xs_tx_ports: pass_no_tx_port, frame untouched")
+{
+	tcp6(p, DST6_MTU, 64, 10);
+	expect_pass(e, XS_STAT_PASS_NO_TX_PORT);
+	expect_flow(e, key6(SRC6, DST6_MTU, IPPROTO_TCP, 40000, 443), 70);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_fib_forwarding_off, "IPv4 with forwarding off on the ingress device: pass_fib_other")
+{
+	write_file("/proc/sys/net/ipv4/conf/xin0/forwarding", "0");
+	tcp4(p, DST4, 64, 10);
+	expect_pass(e, XS_STAT_PASS_FIB_OTHER);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(redirect_off, "Redirect disabled in xs_config: good IPv4 TCP is passed (pass_redirect_off), accounted")
+{
+	set_redirect(false);
+	tcp4(p, DST4, 64, 10);
+	expect_pass(e, XS_STAT_PASS_REDIRECT_OFF);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(ipv4_no_tx_port_removed, "xout0 removed from xs_tx_ports: good IPv4 TCP is passed (pass_no_tx_port)")
+{
+	__u32 ifi = (__u32)ifi_out;
+
+	cr_assert(bpf_map_delete_elem(bpf_map__fd(skel->maps.xs_tx_ports), &ifi) == 0);
+	tcp4(p, DST4, 64, 10);
+	expect_pass(e, XS_STAT_PASS_NO_TX_PORT);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+static void steer(struct xs_flow_key k, __u32 path_id)
+{
+	struct xs_steer_entry st = { .path_id = path_id };
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_steer), &k, &st,
+				      BPF_NOEXIST) == 0);
+}
+
+ROW(steered_no_xsk, "Flow in xs_steer, no AF_XDP socket on the queue: fails open to the kernel (pass_no_xsk), path in metadata")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+
+	steer(k, 7);
+	tcp4(p, DST4, 64, 10);
+	expect_pass(e, XS_STAT_PASS_NO_XSK);
+	e->meta = true;
+	e->path_id = 7;
+	expect_flow(e, k, 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(steered_ipv6_no_xsk, "IPv6 flow in xs_steer, no AF_XDP socket: pass_no_xsk, path in metadata")
+{
+	struct xs_flow_key k = key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+
+	steer(k, 255);
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 32);
+	pkt_finish(p);
+	expect_pass(e, XS_STAT_PASS_NO_XSK);
+	e->meta = true;
+	e->path_id = 255;
+	expect_flow(e, k, 80);
+}
+
+ROW(steered_ttl_1, "Steered flow with TTL 1: left to the fast path, which passes it (pass_ttl_exceeded)")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+
+	steer(k, 7);
+	tcp4(p, DST4, 1, 10);
+	expect_pass(e, XS_STAT_PASS_TTL);
+	expect_flow(e, k, 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+ROW(steered_too_big_for_xsk, "Steered flow, frame larger than xsk_frame_max: passed to the kernel (pass_xsk_too_big)")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .xsk_frame_max = 64 };
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero,
+				      &cfg, BPF_ANY) == 0);
+	steer(k, 7);
+	tcp4(p, DST4, 64, 11);		/* 14 + 40 + 11 = 65 bytes */
+	expect_pass(e, XS_STAT_PASS_XSK_TOO_BIG);
+	expect_flow(e, k, 51);
+	expect_tcp(e, TCP_AP, 1011);
+}
+
+/* ---- malformed ------------------------------------------------------------ */
+
+/* Keeps the first len bytes of the finished packet (IP lengths unchanged). */
+static void cut(struct pkt *p, size_t len)
+{
+	cr_assert(len <= p->len);
+	p->len = len;
+}
+
+ROW(empty_frame_refused, "Zero-length frame: BPF_PROG_TEST_RUN refuses it with -EINVAL, nothing counted")
+{
+	(void)p;
+	e->err = -EINVAL;
+}
+
+ROW(eth_truncated_refused, "13-byte frame (truncated Ethernet): test_run refuses < ETH_HLEN with -EINVAL")
+{
+	tcp4(p, DST4, 64, 0);
+	cut(p, 13);
+	e->err = -EINVAL;
+}
+
+ROW(vlan_truncated, "Frame ends inside the 802.1Q tag: drop_truncated")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021Q, 100);
+	ip4(p, SRC4, DST4, 64);
+	pkt_finish(p);
+	cut(p, 16);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(vlan_no_payload, "Frame ends right after the 802.1Q tag (EtherType IPv4): drop_truncated")
+{
+	eth_in(p);
+	pkt_vlan(p, ETH_P_8021Q, 100);
+	ip4(p, SRC4, DST4, 64);
+	pkt_finish(p);
+	cut(p, 18);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_fixed_header_truncated, "Frame ends inside the IPv4 fixed header (19 of 20 bytes): drop_truncated")
+{
+	tcp4(p, DST4, 64, 0);
+	cut(p, 14 + 19);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_no_header, "Ethernet header only, EtherType IPv4: drop_truncated")
+{
+	tcp4(p, DST4, 64, 0);
+	cut(p, 14);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_options_truncated, "Frame ends inside the IPv4 options (IHL 8, 24 of 32 bytes): drop_truncated")
+{
+	static const uint8_t nops[12] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 };
+
+	eth_in(p);
+	pkt_ipv4(p, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4),
+				       .opts = nops, .opts_len = sizeof(nops) });
+	pkt_udp(p, 5353, 53);
+	pkt_finish(p);
+	cut(p, 14 + 24);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_cut_at_l4, "IPv4 frame cut after the IP header, total length still counting TCP: drop_bad_length")
+{
+	tcp4(p, DST4, 64, 0);
+	cut(p, 14 + 20);
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+ROW(ipv4_cut_in_tcp, "IPv4 frame cut inside the TCP header, total length unchanged: drop_bad_length")
+{
+	tcp4(p, DST4, 64, 0);
+	cut(p, 14 + 20 + 10);
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+/* IPv4 whose total length ends n bytes into an L4 header of proto (consistent). */
+static void ip4_short_l4(struct pkt *p, __u8 proto, size_t n)
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	pkt_proto(p, proto);
+	pkt_payload(p, NULL, n);
+	pkt_finish(p);
+}
+
+static void ip6_short_l4(struct pkt *p, __u8 proto, size_t n)
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_proto(p, proto);
+	pkt_payload(p, NULL, n);
+	pkt_finish(p);
+}
+
+ROW(ipv4_tcp_header_missing, "IPv4 whose total length ends where TCP starts: drop_truncated")
+{
+	ip4_short_l4(p, IPPROTO_TCP, 0);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_tcp_header_short, "IPv4 holding 19 bytes of a TCP header: drop_truncated")
+{
+	ip4_short_l4(p, IPPROTO_TCP, 19);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_tcp_options_short, "IPv4 TCP with doff 8 but only 20 header bytes in the packet: drop_truncated")
+{
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	tcp(p, 40000, 443, 1000, TCP_AP);
+	pkt_finish(p);
+	p->buf[p->l4 + 12] = 8 << 4;
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_udp_header_short, "IPv4 holding 7 bytes of a UDP header: drop_truncated")
+{
+	ip4_short_l4(p, IPPROTO_UDP, 7);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_icmp_header_short, "IPv4 holding 4 bytes of an ICMP header: drop_truncated")
+{
+	ip4_short_l4(p, IPPROTO_ICMP, 4);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_header_truncated, "Frame ends inside the IPv6 header (39 of 40 bytes): drop_truncated")
+{
+	tcp6(p, DST6, 64, 0);
+	cut(p, 14 + 39);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_cut_at_l4, "IPv6 frame cut after the IPv6 header, payload length still counting TCP: drop_bad_length")
+{
+	tcp6(p, DST6, 64, 0);
+	cut(p, 14 + 40);
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+ROW(ipv6_tcp_header_short, "IPv6 holding 19 bytes of a TCP header: drop_truncated")
+{
+	ip6_short_l4(p, IPPROTO_TCP, 19);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_udp_header_short, "IPv6 holding 7 bytes of a UDP header: drop_truncated")
+{
+	ip6_short_l4(p, IPPROTO_UDP, 7);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_icmpv6_header_short, "IPv6 holding 4 bytes of an ICMPv6 header: drop_truncated")
+{
+	ip6_short_l4(p, IPPROTO_ICMPV6, 4);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+/* IPv6 whose payload ends n bytes into an extension header of type t. */
+static void ip6_short_ext(struct pkt *p, __u8 t, size_t n)
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	if (t == PKT_IPV6_FRAGMENT)
+		pkt_ipv6_frag(p, 0, true, 7);
+	else
+		pkt_ipv6_ext(p, t, 16);
+	pkt_udp(p, 5353, 53);
+	pkt_finish(p);
+	/* shorten the IPv6 payload length to n and the frame with it */
+	p->buf[p->l3 + 4] = 0;
+	p->buf[p->l3 + 5] = (uint8_t)n;
+	cut(p, p->l3 + 40 + n);
+}
+
+ROW(ipv6_hopopts_truncated, "IPv6 payload ends inside the hop-by-hop header (1 byte): drop_truncated")
+{
+	ip6_short_ext(p, PKT_IPV6_HOPOPTS, 1);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_dstopts_truncated, "IPv6 payload ends inside a 16-byte dest options header (8 bytes): drop_truncated")
+{
+	ip6_short_ext(p, PKT_IPV6_DSTOPTS, 8);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_routing_truncated, "IPv6 payload ends inside a 16-byte routing header (12 bytes): drop_truncated")
+{
+	ip6_short_ext(p, PKT_IPV6_ROUTING, 12);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_fragment_hdr_truncated, "IPv6 payload ends inside the fragment header (4 of 8 bytes): drop_truncated")
+{
+	ip6_short_ext(p, PKT_IPV6_FRAGMENT, 4);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv6_udp_after_ext_truncated, "IPv6 payload ends inside the UDP header after a dest options header: drop_truncated")
+{
+	ip6_short_ext(p, PKT_IPV6_DSTOPTS, 16 + 4);
+	expect_drop(e, XS_STAT_DROP_TRUNCATED);
+}
+
+ROW(ipv4_ihl_4, "IPv4 IHL 4 (< 5): drop_bad_header")
+{
+	tcp4(p, DST4, 64, 0);
+	p->buf[p->l3] = 0x44;
+	pkt_ipv4_fix_csum(p);
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv4_version_6, "EtherType IPv4 with IP version 6: drop_bad_header")
+{
+	tcp4(p, DST4, 64, 0);
+	p->buf[p->l3] = 0x65;
+	pkt_ipv4_fix_csum(p);
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv6_version_4, "EtherType IPv6 with IP version 4: drop_bad_header")
+{
+	tcp6(p, DST6, 64, 0);
+	p->buf[p->l3] = 0x46;
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv4_tcp_doff_4, "IPv4 TCP data offset 4 (< 5): drop_bad_header")
+{
+	tcp4(p, DST4, 64, 10);
+	p->buf[p->l4 + 12] = 4 << 4;
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv6_tcp_doff_0, "IPv6 TCP data offset 0: drop_bad_header")
+{
+	tcp6(p, DST6, 64, 10);
+	p->buf[p->l4 + 12] = 0;
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv6_hopopts_not_first, "IPv6 hop-by-hop after a dest options header (RFC 8200 violation): drop_bad_header")
+{
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_ipv6_ext(p, PKT_IPV6_DSTOPTS, 8);
+	pkt_ipv6_ext(p, PKT_IPV6_HOPOPTS, 8);
+	pkt_udp(p, 5353, 53);
+	pkt_finish(p);
+	expect_drop(e, XS_STAT_DROP_BAD_HDR);
+}
+
+ROW(ipv4_tot_len_over_frame, "IPv4 total length one byte more than the frame holds: drop_bad_length")
+{
+	tcp4(p, DST4, 64, 10);
+	p->buf[p->l3 + 3]++;
+	pkt_ipv4_fix_csum(p);
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+ROW(ipv4_tot_len_under_ihl, "IPv4 total length 16, below the 20-byte header: drop_bad_length")
+{
+	tcp4(p, DST4, 64, 10);
+	p->buf[p->l3 + 2] = 0;
+	p->buf[p->l3 + 3] = 16;
+	pkt_ipv4_fix_csum(p);
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+ROW(ipv6_payload_len_over_frame, "IPv6 payload length one byte more than the frame holds: drop_bad_length")
+{
+	tcp6(p, DST6, 64, 10);
+	p->buf[p->l3 + 5]++;
+	expect_drop(e, XS_STAT_DROP_BAD_LEN);
+}
+
+/* ---- several packets of one flow ----------------------------------------- */
+
+static void run_expect(struct pkt *p, struct expect *e)
+{
+	static struct run r;
+
+	run_pkt(p->buf, p->len, &r);
+	cr_assert_eq(r.err, 0, "bpf_prog_test_run: %s", strerror(-r.err));
+	cr_expect_eq(r.act, e->act, "verdict %s, expected %s", act_name(r.act),
+		     act_name(e->act));
+	check_stats(e, &r);
+	check_output(p, e, &r);
+}
+
+static void tcp4_seg(struct pkt *p, __u32 seq, __u8 flags, size_t len)
+{
+	pkt_init(p);
+	eth_in(p);
+	ip4(p, SRC4, DST4, 64);
+	tcp(p, 40000, 443, seq, flags);
+	pkt_payload(p, NULL, len);
+	pkt_finish(p);
+}
+
+Test(xdp_table, tcp_flow_two_packets,
+     .description = "Two packets of one TCP flow: one entry, packets 2, bytes summed, flags ORed, seq max advanced")
+{
+	struct expect e;
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1000, PKT_TCP_SYN, 0);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_flow(&e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 40);
+	run_expect(&pk, &e);
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1001, TCP_AP, 100);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);	/* no flow_new this time */
+	run_expect(&pk, &e);
+
+	e.flow = true;
+	e.key = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	e.packets = 2;
+	e.bytes = 40 + 140;
+	expect_tcp(&e, PKT_TCP_SYN | TCP_AP, 1101);
+	check_flow(&e);
+}
+
+Test(xdp_table, tcp_seq_wraparound,
+     .description = "TCP sequence wrapping past 2^32 raises seq max to the wrapped value; an older segment does not lower it")
+{
+	struct expect e;
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 0xffffff00u, TCP_AP, 200);	/* ends at 0xffffffc8 */
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_flow(&e, key4(SRC4, DST4, IPPROTO_TCP, 40000, 443), 240);
+	run_expect(&pk, &e);
+	expect_tcp(&e, TCP_AP, 0xffffffc8u);
+	check_flow(&e);
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 0xffffffc8u, PKT_TCP_ACK, 100);	/* ends at 0x2c: wrapped */
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	run_expect(&pk, &e);
+	e.flow = true;
+	e.key = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	e.packets = 2;
+	e.bytes = 240 + 140;
+	expect_tcp(&e, TCP_AP, 0x2c);
+	check_flow(&e);
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 0xffffff00u, PKT_TCP_ACK | PKT_TCP_FIN, 200);	/* retransmission */
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	run_expect(&pk, &e);
+	e.flow = true;
+	e.key = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	e.packets = 3;
+	e.bytes = 240 + 140 + 240;
+	expect_tcp(&e, TCP_AP | PKT_TCP_FIN, 0x2c);
+	check_flow(&e);
+}
+
+Test(xdp_table, vlan_and_untagged_are_two_flows,
+     .description = "The same 5-tuple with and without a VLAN tag makes two entries")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_flow_stats fs;
+	int fd = bpf_map__fd(skel->maps.xs_flows);
+	struct expect e;
+
+	memset(&e, 0, sizeof(e));
+	tcp4(&pk, DST4, 64, 10);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_stat(&e, XS_STAT_FLOW_NEW);
+	run_expect(&pk, &e);
+
+	memset(&e, 0, sizeof(e));
+	pkt_init(&pk);
+	eth_in(&pk);
+	pkt_vlan(&pk, ETH_P_8021Q, 7);
+	ip4(&pk, SRC4, DST4, 64);
+	tcp(&pk, 40000, 443, 1000, TCP_AP);
+	pkt_payload(&pk, NULL, 10);
+	pkt_finish(&pk);
+	expect_pass(&e, XS_STAT_PASS_VLAN);
+	expect_stat(&e, XS_STAT_FLOW_NEW);
+	run_expect(&pk, &e);
+
+	cr_expect_eq(count_flows(), 2);
+	cr_expect_eq(bpf_map_lookup_elem(fd, &k, &fs), 0, "untagged entry missing");
+	k.vlan = 7;
+	cr_expect_eq(bpf_map_lookup_elem(fd, &k, &fs), 0, "VLAN 7 entry missing");
+}
+
+/* ---- a full flow table ------------------------------------------------------ */
+
+Test(xdp_flow_table, full_table_counts_untracked,
+     .init = setup_tiny_table, .fini = teardown,
+     .description = "xs_flows with room for one entry: a second flow is counted flow_table_full, still forwarded")
+{
+	struct expect e;
+
+	memset(&e, 0, sizeof(e));
+	tcp4(&pk, DST4, 64, 10);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_stat(&e, XS_STAT_FLOW_NEW);
+	run_expect(&pk, &e);
+
+	memset(&e, 0, sizeof(e));
+	tcp6(&pk, DST6, 64, 10);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_stat(&e, XS_STAT_FLOW_TABLE_FULL);
+	run_expect(&pk, &e);
+
+	e.flow = true;
+	e.key = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	e.packets = 1;
+	e.bytes = 50;
+	expect_tcp(&e, TCP_AP, 1010);
+	check_flow(&e);
+}
+
+/* ---- the packet builder itself ---------------------------------------------- */
+
+Test(pkt_builder, ipv4_header_checksum_known_vector,
+     .description = "pkt_ipv4_hdr_csum() on a published IPv4 header gives its published checksum 0xb861")
+{
+	static const uint8_t h[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00,
+				       0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01,
+				       0xc0, 0xa8, 0x00, 0xc7 };
+
+	cr_expect_eq(pkt_ipv4_hdr_csum(h), 0xb861);
+}
+
+/* A finished packet's L4 checksum verifies: the sum over pseudo-header + L4 folds to 0. */
+static void verify_l4(const struct pkt *p)
+{
+	size_t len = p->len - p->l4;
+	uint32_t sum = 0;
+	uint8_t w[4];
+
+	if (p->l4_proto != IPPROTO_ICMP) {
+		if (p->family == AF_INET) {
+			sum = pkt_csum_add(0, p->buf + p->l3 + 12, 8);
+			sum += p->l4_proto + (uint32_t)len;
+		} else {
+			sum = pkt_csum_add(0, p->buf + p->l3 + 8, 32);
+			w[0] = 0; w[1] = 0; w[2] = (uint8_t)(len >> 8); w[3] = (uint8_t)len;
+			sum = pkt_csum_add(sum, w, 4) + p->l4_proto;
+		}
+	}
+	cr_expect_eq(pkt_csum_fold(pkt_csum_add(sum, p->buf + p->l4, len)), 0,
+		     "L4 checksum of proto %u does not verify", p->l4_proto);
+}
+
+Test(pkt_builder, l4_checksums_verify,
+     .description = "TCP/UDP/ICMP/ICMPv6 checksums (odd lengths, extension headers) verify to zero")
+{
+	size_t n;
+
+	for (n = 0; n < 4; n++) {
+		tcp4(&pk, DST4, 64, 99 + n);
+		verify_l4(&pk);
+		cr_expect_eq(pkt_ipv4_hdr_csum(pk.buf + pk.l3),
+			     pk.buf[pk.l3 + 10] << 8 | pk.buf[pk.l3 + 11]);
+		pkt_init(&pk);
+		tcp6(&pk, DST6, 64, 99 + n);
+		verify_l4(&pk);
+		pkt_init(&pk);
+		dstopts_chain(&pk, 3);
+		verify_l4(&pk);
+		pkt_init(&pk);
+		eth_in(&pk);
+		ip4(&pk, SRC4, DST4, 64);
+		pkt_icmp(&pk, 8, 0, 1, 2);
+		pkt_payload(&pk, NULL, 7 + n);
+		pkt_finish(&pk);
+		verify_l4(&pk);
+		pkt_init(&pk);
+		eth_in(&pk);
+		ip6(&pk, SRC6, DST6, 64);
+		pkt_icmp(&pk, 128, 0, 1, 2);
+		pkt_payload(&pk, NULL, 7 + n);
+		pkt_finish(&pk);
+		verify_l4(&pk);
+		pkt_init(&pk);
+	}
+}
+
+Test(pkt_builder, ipv6_fragments_reassemble,
+     .description = "pkt_fragment(): IPv6 fragments carry the whole datagram's bytes and the right offsets")
+{
+	static struct pkt f1, f2;
+	size_t unfrag;
+
+	udp6_whole(&whole);
+	cr_assert(pkt_fragment(&whole, 0, 104, 9, &f1));
+	cr_assert(pkt_fragment(&whole, 104, 1000, 9, &f2));
+	unfrag = whole.l3 + 40;
+	cr_expect_eq(f1.len, unfrag + 8 + 104);
+	cr_expect_eq(f2.len, unfrag + 8 + 104);	/* 208 bytes of UDP in all */
+	cr_expect_eq(f1.buf[unfrag + 2] << 8 | f1.buf[unfrag + 3], 1);	/* offset 0, M */
+	cr_expect_eq(f2.buf[unfrag + 2] << 8 | f2.buf[unfrag + 3], 104);	/* offset 104, last */
+	cr_expect_eq(f1.buf[f1.l3 + 6], PKT_IPV6_FRAGMENT);
+	cr_expect_eq(f1.buf[unfrag], IPPROTO_UDP);
+	cr_expect(memcmp(f1.buf + unfrag + 8, whole.buf + unfrag, 104) == 0);
+	cr_expect(memcmp(f2.buf + unfrag + 8, whole.buf + unfrag + 104, 104) == 0);
+	cr_expect_eq(f1.l4, unfrag + 8);
+	cr_expect_eq(f2.l4, PKT_NONE);
+}
