@@ -31,7 +31,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps check-deps test tests install bench
+.PHONY: all clean deps check-deps test tests install bench demo
 
 all: check-deps $(BUILD)/xsteer
 
@@ -85,6 +85,11 @@ tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuz
 test: deps
 	$(MAKE) tests
 	BUILD=$(BUILD) tests/run-all
+
+# The README's first command: installs what is missing, builds, runs the demo.
+demo: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo $(DEMO_ARGS)
 
 bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-xdp

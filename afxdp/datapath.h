@@ -59,7 +59,7 @@ struct xs_dp_config {
 	uint32_t queues;	/* 0: every RX queue of host_if */
 	uint32_t ptb_rate;
 	bool no_need_wakeup;	/* kick TX after every batch */
-	bool skb_mode;		/* XDP_COPY is always used; informational */
+	bool no_encap;		/* benchmarks only: forward without SRv6 headers */
 };
 
 struct xs_dp;

@@ -42,6 +42,7 @@ const struct xs_opt run_opts[] = {
 	{ "ring-size", 0, "N", "AF_XDP ring size (power of two)", "2048" },
 	{ "batch", 0, "N", "frames per RX batch", "64" },
 	{ "no-need-wakeup", 0, NULL, "kick TX after every batch instead of on need_wakeup", NULL },
+	{ "no-encap", 0, NULL, "benchmarks only: steered frames leave without SRv6 headers", NULL },
 	XS_COMMON_OPTS,
 	{ NULL },
 };
@@ -348,6 +349,7 @@ int cmd_run(struct xs_args *a)
 	dcfg.uplink_if = r.uplink;
 	dcfg.xsks_map_fd = xsks_fd;
 	dcfg.no_need_wakeup = xs_flag(a, "no-need-wakeup");
+	dcfg.no_encap = xs_flag(a, "no-encap");
 	err = xs_dp__create(&dp, &dcfg);
 	if (err) {
 		xs_error("cannot set up AF_XDP on '%s' and '%s': %s", r.dev, r.uplink,
