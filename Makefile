@@ -12,7 +12,7 @@ CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
              -I$(BUILD) -Ixdp -Iafxdp -Ictl
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -Ixdp -I$(ARCH_INC)
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Ixdp -I$(ARCH_INC)
 
 PREFIX    ?= /usr/local
 SBINDIR   ?= $(PREFIX)/sbin

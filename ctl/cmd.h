@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define XS_MAX_OPTS 24
+#define XS_MAX_OPTS 32
 
 struct xs_opt {
 	const char *name;	/* long name, without "--" */

@@ -18,15 +18,20 @@
 #include "pin.h"
 
 const struct xs_opt flows_opts[] = {
-	{ "dev", 'd', "IF", "interface xsteer is attached to", NULL },
-	{ "top", 'n', "N", "show the N flows with most bytes", "all" },
+	{ "tenant", 't', "NAME", "ask this tenant's daemon (rates, classes, paths)", NULL },
+	{ "socket", 0, "PATH", "the daemon's control socket", "/run/xsteer/<tenant>.sock" },
+	{ "dev", 'd', "IF", "read the pinned maps of this interface instead", NULL },
+	{ "top", 'n', "N", "show the first N flows", "all" },
+	{ "sort", 's', "KEY", "rate or bytes (from the daemon; the maps: bytes)", "rate" },
 	XS_OPT_PIN_DIR,
 	XS_COMMON_OPTS,
 	{ NULL },
 };
 
 const struct xs_opt stats_opts[] = {
-	{ "dev", 'd', "IF", "interface xsteer is attached to", NULL },
+	{ "tenant", 't', "NAME", "ask this tenant's daemon (XDP, datapath, controller)", NULL },
+	{ "socket", 0, "PATH", "the daemon's control socket", "/run/xsteer/<tenant>.sock" },
+	{ "dev", 'd', "IF", "read the pinned maps of this interface instead", NULL },
 	XS_OPT_PIN_DIR,
 	XS_COMMON_OPTS,
 	{ NULL },
@@ -103,9 +108,17 @@ int cmd_flows(struct xs_args *a)
 	void *prev = NULL;
 	int fd, err;
 
+	static const char *const sorts[] = { "rate", "bytes", NULL };
+	int sort;
+
 	err = xs_arg_u32(a, "top", 1, UINT32_MAX, UINT32_MAX, &top);
 	if (err)
 		return err;
+	sort = xs_arg_choice(a, "sort", sorts, 0);
+	if (sort < 0)
+		return sort;
+	if (xs_arg(a, "tenant") || xs_arg(a, "socket"))
+		return cmd_flows_daemon(a, top, sorts[sort]);
 	fd = open_map(a, XS_MAP_FLOWS);
 	if (fd < 0)
 		return fd;
@@ -150,6 +163,8 @@ int cmd_stats(struct xs_args *a)
 
 	if (ncpu < 0)
 		return ncpu;
+	if (xs_arg(a, "tenant") || xs_arg(a, "socket"))
+		return cmd_stats_daemon(a);
 	fd = open_map(a, XS_MAP_STATS);
 	if (fd < 0)
 		return fd;

@@ -173,6 +173,7 @@ int cmd_steer(struct xs_args *a)
 	err = xs_arg_u32(a, "path", 0, XS_PATHS_MAX - 1, 0, &e.path_id);
 	if (err)
 		goto out;
+	e.flags = XS_STEER_F_MANUAL;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	e.since_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	if (bpf_map_update_elem(fd, &k, &e, 0)) {

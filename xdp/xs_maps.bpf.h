@@ -60,6 +60,12 @@ struct {
 	__type(value, struct xs_config);
 } xs_config SEC(".maps");
 
+/* Datapath -> controller events (struct xs_event). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XS_EVENTS_BYTES);
+} xs_events SEC(".maps");
+
 static __always_inline void xs_count(enum xs_stat s)
 {
 	__u32 key = s;

@@ -25,6 +25,7 @@
 #define XS_MAP_TX_PORTS	 "xs_tx_ports"
 #define XS_MAP_STATS	 "xs_stats"
 #define XS_MAP_CONFIG	 "xs_config"
+#define XS_MAP_EVENTS	 "xs_events"
 
 #define XS_PROG_NAME	 "xs_xdp"
 
@@ -33,6 +34,7 @@
 #define XS_STEER_TABLE_DEFAULT	4096
 #define XS_XSKS_MAX		64	/* RX queues with an AF_XDP socket */
 #define XS_TX_PORTS_MAX		64
+#define XS_EVENTS_BYTES		(256 * 1024)	/* ring buffer size */
 
 /* IPv6 extension headers walked before giving up (counted as too many). */
 #define XS_MAX_EXTHDRS		8
@@ -83,17 +85,23 @@ enum xs_flow_flags {
 /* Steer table value: the controller writes it, the datapath reads it. */
 struct xs_steer_entry {
 	__u32 path_id;
-	__u32 flags;
+	__u32 flags;		/* XS_STEER_F_* */
 	__u64 since_ns;		/* when the controller steered the flow */
 };
 XS_STATIC_ASSERT(sizeof(struct xs_steer_entry) == 16, "xs_steer_entry layout");
+
+enum xs_steer_flags {
+	/* put there by an operator (xsteer steer add): the controller keeps it */
+	XS_STEER_F_MANUAL = 1 << 0,
+};
 
 /* Runtime configuration: the single entry of the xs_config array. */
 struct xs_config {
 	__u32 flags;		/* XS_CFG_F_* */
 	__u32 xsk_frame_max;	/* largest frame an AF_XDP chunk holds; 0: any */
+	__u64 heavy_bytes;	/* XS_EV_HEAVY when a flow's bytes cross it; 0: off */
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 8, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 16, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -164,6 +172,8 @@ enum xs_event_type {
 	/* accounting */						\
 	X(FLOW_NEW,		"flow_new")				\
 	X(FLOW_TABLE_FULL,	"flow_table_full")			\
+	X(EVENT_HEAVY,		"event_heavy")				\
+	X(EVENT_LOST,		"event_lost")				\
 	X(FRAG_NONFIRST,	"frag_nonfirst")			\
 	X(L4_UNKNOWN,		"l4_unknown")
 

@@ -16,10 +16,40 @@ static __always_inline int xs_seq_after(__u32 a, __u32 b)
 	return (__s32)(a - b) > 0;	/* wrap-around safe, as TCP's after() */
 }
 
+/*
+ * The flow's bytes went from old to old + len: tell the controller the
+ * moment it crosses the heavy-hitter threshold, so steering does not wait
+ * for the next scan. The fetch-add's old value makes this fire once even
+ * with two CPUs on one flow.
+ */
+static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old, __u64 now)
+{
+	struct xs_config *cfg;
+	struct xs_event *ev;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&xs_config, &zero);
+	if (!cfg || !cfg->heavy_bytes || old >= cfg->heavy_bytes ||
+	    old + p->l3_len < cfg->heavy_bytes)
+		return;
+	ev = bpf_ringbuf_reserve(&xs_events, sizeof(*ev), 0);
+	if (!ev) {
+		xs_count(XS_STAT_EVENT_LOST);
+		return;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = now;
+	ev->key = p->key;
+	ev->type = XS_EV_HEAVY;
+	ev->value = old + p->l3_len;
+	bpf_ringbuf_submit(ev, 0);
+	xs_count(XS_STAT_EVENT_HEAVY);
+}
+
 static __always_inline void xs_account(struct xs_pkt *p)
 {
 	struct xs_flow_stats *fs;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), old;
 	__u32 seq_end = p->tcp_seq + p->tcp_len;
 	int err;
 
@@ -53,7 +83,9 @@ static __always_inline void xs_account(struct xs_pkt *p)
 	}
 
 	__sync_fetch_and_add(&fs->packets, 1);
-	__sync_fetch_and_add(&fs->bytes, p->l3_len);
+	old = __sync_fetch_and_add(&fs->bytes, p->l3_len);
+	if (!(p->key.flags & XS_KEY_F_NOPORTS))
+		xs_heavy_event(p, old, now);
 	/*
 	 * Plain stores below: BPF atomics need 32/64-bit operands, and a lost
 	 * race between two CPUs on one flow costs a nanosecond of last_seen

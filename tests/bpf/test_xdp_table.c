@@ -1660,3 +1660,53 @@ Test(pkt_builder, ipv6_fragments_reassemble,
 	cr_expect_eq(f1.l4, unfrag + 8);
 	cr_expect_eq(f2.l4, PKT_NONE);
 }
+
+struct heavy_events {
+	int n;
+	struct xs_event ev;
+};
+
+static int on_heavy_event(void *ctx, void *data, size_t len)
+{
+	struct heavy_events *h = ctx;
+
+	cr_assert_eq(len, sizeof(struct xs_event));
+	memcpy(&h->ev, data, sizeof(h->ev));
+	h->n++;
+	return 0;
+}
+
+Test(xdp_table, heavy_event_once_on_crossing,
+     .description = "A flow crossing xs_config.heavy_bytes emits exactly one XS_EV_HEAVY ring-buffer event, at the crossing packet")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .heavy_bytes = 300 };
+	struct heavy_events h = { 0 };
+	struct ring_buffer *rb;
+	struct expect e;
+	__u32 zero = 0;
+	int i;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
+				      BPF_ANY) == 0);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, &h, NULL);
+	cr_assert_not_null(rb);
+	/* 140 bytes each: 140, 280 (below 300), 420 (crosses), 560 (above) */
+	for (i = 0; i < 4; i++) {
+		memset(&e, 0, sizeof(e));
+		tcp4_seg(&pk, 1000 + 100 * i, TCP_AP, 100);
+		expect_fwd(&e, MAC_GW, MAC_OUT0);
+		if (i == 0)
+			expect_flow(&e, k, 140);
+		if (i == 2)
+			expect_stat(&e, XS_STAT_EVENT_HEAVY);
+		run_expect(&pk, &e);
+		ring_buffer__consume(rb);
+		cr_assert_eq(h.n, i >= 2 ? 1 : 0, "after packet %d: %d events", i + 1, h.n);
+	}
+	cr_assert_eq(h.ev.type, XS_EV_HEAVY);
+	cr_assert_eq(h.ev.value, 420);
+	cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0, "event key differs from the flow's");
+	cr_assert_neq(h.ev.ts_ns, 0);
+	ring_buffer__free(rb);
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Commands that ask the running daemon (over its control socket): status,
+ * flows, paths, stats, path add|del. The daemon answers in JSON; with -j it
+ * is printed as is, otherwise the same document is rendered as a table.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "commands.h"
+#include "config.h"
+#include "ctlsock.h"
+#include "out.h"
+
+#define XS_OPT_TENANT { "tenant", 't', "NAME", "tenant whose daemon to ask", NULL }, \
+	{ "socket", 0, "PATH", "control socket", "/run/xsteer/<tenant>.sock" }
+
+const struct xs_opt status_opts[] = { XS_OPT_TENANT, XS_COMMON_OPTS, { NULL } };
+const struct xs_opt paths_opts[] = { XS_OPT_TENANT, XS_COMMON_OPTS, { NULL } };
+const struct xs_opt path_opts[] = {
+	XS_OPT_TENANT,
+	{ "id", 'i', "ID", "path id (0-255)", NULL },
+	{ "segments", 's', "SIDS", "SID list for 'add', e.g. fd00:a::1,fd00:e::6", NULL },
+	{ "pool", 0, "POOL", "heavy, default or disjoint", "heavy" },
+	{ "prefix", 0, "PREFIX", "destinations the path serves", "::/0" },
+	{ "encap", 0, "MODE", "encap, encap.red or inline", "the tenant's" },
+	{ "name", 0, "NAME", "a label", "cli" },
+	XS_COMMON_OPTS,
+	{ NULL },
+};
+
+static int socket_path(struct xs_args *a, char *buf, size_t len)
+{
+	const char *sock = xs_arg(a, "socket"), *tenant = xs_arg(a, "tenant");
+
+	if (sock) {
+		snprintf(buf, len, "%s", sock);
+		return 0;
+	}
+	if (!tenant) {
+		xs_error("%s: give --tenant NAME (or --socket PATH)", a->cmd->name);
+		return -EINVAL;
+	}
+	if (!xs_tenant_name_ok(tenant)) {
+		xs_error("%s: bad tenant name '%s'", a->cmd->name, tenant);
+		return -EINVAL;
+	}
+	snprintf(buf, len, "/run/xsteer/%s.sock", tenant);
+	return 0;
+}
+
+/* One request; the reply, or NULL with the error already reported. */
+static json_object *ask(struct xs_args *a, json_object *req)
+{
+	char path[256];
+	json_object *rep, *err;
+
+	if (socket_path(a, path, sizeof(path))) {
+		json_object_put(req);
+		return NULL;
+	}
+	rep = xs_ctl_call(path, req);
+	json_object_put(req);
+	if (rep && json_object_is_type(rep, json_type_object) &&
+	    json_object_object_get_ex(rep, "error", &err)) {
+		xs_error("%s", json_object_get_string(err));
+		json_object_put(rep);
+		return NULL;
+	}
+	return rep;
+}
+
+static json_object *request(const char *cmd)
+{
+	json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "cmd", json_object_new_string(cmd));
+	return r;
+}
+
+static void print_json(json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* Columns of a table rendered from an array of JSON objects. */
+struct col {
+	const char *key, *hdr;
+	int width;
+};
+
+static void render(json_object *arr, const struct col *cols)
+{
+	size_t i, n = json_object_array_length(arr);
+	char buf[64];
+
+	out_list_begin();
+	for (i = 0; i < n; i++) {
+		json_object *row = json_object_array_get_idx(arr, i), *v;
+		const struct col *c;
+
+		out_row_begin();
+		for (c = cols; c->key; c++) {
+			const char *s = "-";
+
+			if (json_object_object_get_ex(row, c->key, &v) && v) {
+				if (json_object_is_type(v, json_type_double))
+					snprintf(buf, sizeof(buf), "%.1f", json_object_get_double(v));
+				else if (json_object_is_type(v, json_type_array))
+					snprintf(buf, sizeof(buf), "%zu SIDs",
+						 json_object_array_length(v));
+				else
+					snprintf(buf, sizeof(buf), "%s", json_object_get_string(v));
+				s = buf;
+			}
+			out_col_str(c->key, c->hdr, c->width, s);
+		}
+		out_row_end();
+	}
+	out_list_end();
+}
+
+static void human_rate(uint64_t bps, char *buf, size_t len)
+{
+	if (bps >= 1000000000)
+		snprintf(buf, len, "%.2fG", bps / 1e9);
+	else if (bps >= 1000000)
+		snprintf(buf, len, "%.1fM", bps / 1e6);
+	else if (bps >= 1000)
+		snprintf(buf, len, "%.1fk", bps / 1e3);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)bps);
+}
+
+int cmd_status(struct xs_args *a)
+{
+	json_object *rep = ask(a, request("status"));
+
+	if (!rep)
+		return -EIO;
+	if (out_is_json()) {
+		print_json(rep);
+	} else {
+		json_object_object_foreach(rep, k, v)
+			printf("%-20s %s\n", k, json_object_get_string(v));
+	}
+	json_object_put(rep);
+	return 0;
+}
+
+int cmd_flows_daemon(struct xs_args *a, uint32_t top, const char *sort)
+{
+	static const struct col cols[] = {
+		{ "proto", "PROTO", -6 }, { "src", "SRC", -26 }, { "sport", "SPORT", 5 },
+		{ "dst", "DST", -26 }, { "dport", "DPORT", 5 }, { "rate", "RATE", 8 },
+		{ "bytes", "BYTES", 12 }, { "class", "CLASS", -5 }, { "path", "PATH", 4 },
+		{ "idle_s", "IDLE(s)", 7 }, { NULL, NULL, 0 },
+	};
+	json_object *req = request("flows"), *rep;
+	size_t i;
+	char buf[32];
+
+	json_object_object_add(req, "top", json_object_new_uint64(top));
+	json_object_object_add(req, "sort", json_object_new_string(sort));
+	rep = ask(a, req);
+	if (!rep)
+		return -EIO;
+	if (out_is_json()) {
+		print_json(rep);
+	} else {
+		for (i = 0; i < json_object_array_length(rep); i++) {
+			json_object *row = json_object_array_get_idx(rep, i), *v;
+
+			if (json_object_object_get_ex(row, "rate_bps", &v)) {
+				human_rate(json_object_get_uint64(v), buf, sizeof(buf));
+				json_object_object_add(row, "rate", json_object_new_string(buf));
+			}
+		}
+		if (json_object_array_length(rep))
+			render(rep, cols);
+		else
+			printf("no flows\n");
+	}
+	json_object_put(rep);
+	return 0;
+}
+
+static int print_paths(json_object *rep)
+{
+	static const struct col cols[] = {
+		{ "id", "ID", 3 }, { "name", "NAME", -12 }, { "pool", "POOL", -8 },
+		{ "mode", "MODE", -9 }, { "prefix", "PREFIX", -20 }, { "first_sid", "FIRST SID", -20 },
+		{ "segments", "SIDS", 7 }, { "resolved", "NEXTHOP", 7 }, { "flows", "FLOWS", 5 },
+		{ "load", "LOAD", 8 }, { NULL, NULL, 0 },
+	};
+	size_t i;
+	char buf[32];
+
+	if (out_is_json()) {
+		print_json(rep);
+		return 0;
+	}
+	for (i = 0; i < json_object_array_length(rep); i++) {
+		json_object *row = json_object_array_get_idx(rep, i), *v;
+
+		if (json_object_object_get_ex(row, "segments", &v) && json_object_array_length(v))
+			json_object_object_add(row, "first_sid", json_object_get(
+				json_object_array_get_idx(v, 0)));
+		if (json_object_object_get_ex(row, "load_bps", &v)) {
+			human_rate(json_object_get_uint64(v), buf, sizeof(buf));
+			json_object_object_add(row, "load", json_object_new_string(buf));
+		}
+	}
+	if (json_object_array_length(rep))
+		render(rep, cols);
+	else
+		printf("no paths\n");
+	return 0;
+}
+
+int cmd_paths(struct xs_args *a)
+{
+	json_object *rep = ask(a, request("paths"));
+	int err;
+
+	if (!rep)
+		return -EIO;
+	err = print_paths(rep);
+	json_object_put(rep);
+	return err;
+}
+
+int cmd_stats_daemon(struct xs_args *a)
+{
+	json_object *rep = ask(a, request("stats"));
+
+	if (!rep)
+		return -EIO;
+	if (out_is_json()) {
+		print_json(rep);
+	} else {
+		json_object_object_foreach(rep, group, members) {
+			json_object_object_foreach(members, k, v)
+				printf("%-11s %-28s %s\n", group, k, json_object_get_string(v));
+		}
+	}
+	json_object_put(rep);
+	return 0;
+}
+
+int cmd_path(struct xs_args *a)
+{
+	const char *action = a->argc ? a->argv[0] : NULL;
+	static const char *const keys[][2] = {
+		{ "segments", "segments" }, { "pool", "pool" }, { "prefix", "prefix" },
+		{ "encap", "mode" }, { "name", "name" },
+	};
+	json_object *req, *rep;
+	uint32_t id;
+	size_t i;
+	int err;
+
+	if (!action || a->argc > 1 || (strcmp(action, "add") && strcmp(action, "del"))) {
+		xs_error("path: expected one action: add or del");
+		return -EINVAL;
+	}
+	if (!xs_arg(a, "id")) {
+		xs_error("path %s: --id is required", action);
+		return -EINVAL;
+	}
+	err = xs_arg_u32(a, "id", 0, 255, 0, &id);
+	if (err)
+		return err;
+	if (!strcmp(action, "add") && !xs_arg(a, "segments")) {
+		xs_error("path add: --segments is required");
+		return -EINVAL;
+	}
+	req = request(!strcmp(action, "add") ? "path-add" : "path-del");
+	json_object_object_add(req, "id", json_object_new_uint64(id));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (xs_arg(a, keys[i][0]))
+			json_object_object_add(req, keys[i][1],
+					       json_object_new_string(xs_arg(a, keys[i][0])));
+	rep = ask(a, req);
+	if (!rep)
+		return -EIO;
+	err = print_paths(rep);
+	json_object_put(rep);
+	return err;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The daemon's configuration: an INI file (libinih) where every value has a
+ * safe default. Errors name the file, line, key and the bad value.
+ */
+#ifndef XS_CONFIG_H
+#define XS_CONFIG_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "srv6.h"
+#include "xs_shared.h"
+
+/* tenant names: 1..10 of [a-z0-9-], not starting with '-' ("xs-NAME-h" fits IFNAMSIZ) */
+#define XS_TENANT_MAX	10
+
+/* values of xs_cfg.xdp_mode and xs_cfg.fastpath */
+enum { XS_XDP_NATIVE = 0, XS_XDP_SKB = 1 };
+enum { XS_FASTPATH_AUTO = 0, XS_FASTPATH_REDIRECT = 1, XS_FASTPATH_PASS = 2 };
+
+enum xs_pool {
+	XS_POOL_HEAVY = 0,	/* heavy hitters are assigned from here */
+	XS_POOL_DEFAULT,	/* the normal paths, for reference and moves back */
+	XS_POOL_DISJOINT,	/* moving away from a congested path */
+	XS_POOL__MAX,
+};
+
+struct xs_cfg_path {
+	uint32_t id;			/* 0..XS_PATHS_MAX-1, unique */
+	char name[32];			/* the section's name: [path NAME] */
+	enum xs_pool pool;
+	enum xs_encap_mode mode;
+	struct in6_addr prefix;		/* destinations served; IPv4 is IPv4-mapped */
+	uint8_t plen;			/* IPv6 prefix length (IPv4: 96 + len) */
+	unsigned int nsids;
+	struct in6_addr sids[XS_SIDS_MAX];
+};
+
+struct xs_cfg {
+	char tenant[16];
+	char dev[IFNAMSIZ];		/* host-facing interface in the tenant ns */
+	char uplink[IFNAMSIZ];
+	char host_if[IFNAMSIZ];		/* host-side veth end (offload check) */
+	char netns[64];			/* tenant namespace name */
+	char pin_dir[256];
+	char ctl_socket[108];		/* unix socket path (root-only) */
+	struct in6_addr sr_source;
+	bool sr_source_set;
+	enum xs_encap_mode encap_mode;	/* default for paths */
+	uint8_t hop_limit;
+	int xdp_mode;			/* 0 native, 1 skb */
+	int fastpath;			/* 0 auto, 1 redirect, 2 pass */
+
+	/* classifier */
+	uint64_t heavy_rate_bps;	/* promote above (high mark) */
+	uint64_t heavy_rate_low_bps;	/* demote below (low mark)... */
+	uint64_t demote_hold_ms;	/* ...for this long */
+	uint64_t heavy_bytes;		/* or promote once a flow sent this much */
+	uint64_t scan_period_ms;	/* flow table scan */
+	uint64_t rate_tau_ms;		/* EWMA time constant of the rate */
+	uint64_t idle_timeout_ms;	/* flows idle this long are aged out */
+
+	/* sizes */
+	uint32_t flow_table_size;
+	uint32_t steer_table_size;
+	uint32_t umem_frames;
+	uint32_t ring_size;
+	uint32_t batch;
+
+	unsigned int npaths;
+	struct xs_cfg_path paths[XS_PATHS_MAX];
+};
+
+/*
+ * Every default; tenant names the pin dir, socket, namespace and devices
+ * (dev xs-T-h, uplink xs-T-u, host-if xs-T, netns xs-T,
+ * /sys/fs/bpf/xsteer/T, /run/xsteer/T.sock). tenant must pass
+ * xs_tenant_name_ok(). See docs/xsteer.conf.example for every value.
+ */
+void xs_cfg_defaults(struct xs_cfg *c, const char *tenant);
+/*
+ * Parse file over the values already in c (paths are added to c's), then
+ * run the checks of xs_cfg_validate() too. c changes only on success.
+ * 0; -EINVAL with err holding the first problem, as
+ *   "FILE:LINE: [SECTION] KEY: bad value 'VALUE': REASON"
+ *   "FILE:LINE: [SECTION] KEY: unknown key: did you mean 'K'?"
+ *   "FILE:LINE: [SECTION] KEY: key given twice (first at line N)"
+ *   "FILE: [path NAME]: 'segments' is missing"
+ * or -errno when the file cannot be opened ("FILE: cannot open: REASON").
+ * A [path NAME] without 'mode' gets the [xsteer] encap-mode; heavy-rate-low
+ * not given but heavy-rate given: half of heavy-rate.
+ */
+int xs_cfg_load(struct xs_cfg *c, const char *file, char *err, size_t errlen);
+/*
+ * Checks of every value's range and across keys (ids and names unique,
+ * paths have 1..16 SIDs, sr-source set when paths exist, heavy-rate-low <=
+ * heavy-rate, idle-timeout > scan-period, umem-frames >= 2 x ring-size,
+ * batch <= ring-size). 0 or -EINVAL, err as above without "FILE:LINE: ".
+ * An empty netns, host_if, ctl_socket or pin_dir passes (not used); a file
+ * cannot set one empty.
+ */
+int xs_cfg_validate(const struct xs_cfg *c, char *err, size_t errlen);
+
+const char *xs_pool_name(enum xs_pool p);
+int xs_pool_parse(const char *s);	/* -EINVAL when unknown */
+/*
+ * "10M", "1.5G", "500k" (decimal SI: k/K, M, G, T; no unit text, no sign)
+ * into *out; -ERANGE past UINT64_MAX, -EINVAL otherwise (also when the
+ * result is not a whole number: "1.5", "1.0005k").
+ */
+int xs_parse_si(const char *s, uint64_t *out);
+/*
+ * "100ms", "2s", "1m", "1.5h", "500us" into milliseconds, rounded up (500us
+ * is 1 ms). The unit (us, ms, s, m, h) is required: a bare number is
+ * -EINVAL. -ERANGE on overflow.
+ */
+int xs_parse_duration_ms(const char *s, uint64_t *out);
+/*
+ * "fd00:2::/64" or "198.51.100.0/24" (IPv4-mapped, plen + 96); the length
+ * is required. -EINVAL: syntax; -ERANGE: length too long; -EDOM: host bits
+ * set below the length (*pfx and *plen then hold the masked prefix, for a
+ * "did you mean").
+ */
+int xs_parse_prefix(const char *s, struct in6_addr *pfx, uint8_t *plen);
+/* 1..XS_TENANT_MAX characters of [a-z0-9-], not starting with '-' */
+bool xs_tenant_name_ok(const char *name);
+
+#endif
