@@ -31,9 +31,9 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps check-deps test tests install bench demo
+.PHONY: all clean deps check-deps test tests install bench bench-xdp bench-srv6 demo
 
-all: check-deps $(BUILD)/xsteer
+all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
 check-deps:
 	@scripts/install-deps --check
@@ -42,6 +42,11 @@ deps:
 	scripts/install-deps
 
 $(BUILD)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# cgroup/sock_create program netns/xsteer-netns attaches for --match cgroup=
+$(BUILD)/netns/cgmark.bpf.o: netns/cgmark.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
@@ -91,14 +96,27 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo $(DEMO_ARGS)
 
-bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
+# every benchmark, one after the other (never in parallel: they measure CPU)
+bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \
+		$(BUILD)/tests/xdp-count-drop.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-xdp
+	BUILD=$(BUILD) tests/bench/bench-srv6
+
+bench-xdp: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
+	BUILD=$(BUILD) tests/bench/bench-xdp
+
+bench-srv6: all $(BUILD)/tests/xdp-count-drop.bpf.o
+	BUILD=$(BUILD) tests/bench/bench-srv6
 
 $(BUILD)/tests/bpf-stats-hold: tests/bench/bpf-stats-hold.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
 $(BUILD)/tests/xdp-pass.bpf.o: tests/bench/xdp-pass.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/xdp-count-drop.bpf.o: tests/bench/xdp-count-drop.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -56,6 +56,8 @@ struct xs_dp_queue {
 	uint64_t ptb_last_ns;
 	_Atomic uint64_t epoch;	/* bumped every loop: grace periods */
 	struct xs_dp_stats st;
+	uint64_t path_pkts[XS_PATHS_MAX];	/* sent on each path */
+	uint64_t path_bytes[XS_PATHS_MAX];	/* L3 bytes after encapsulation */
 	pthread_t thread;
 	bool running;
 };
@@ -359,6 +361,8 @@ static bool process(struct xs_dp_queue *q, uint64_t addr, uint32_t len,
 		q->st.encap_ipv4++;
 	else
 		q->st.encap_ipv6++;
+	q->path_pkts[meta.path_id]++;
+	q->path_bytes[meta.path_id] += n;
 	*tx_addr = eth - q->area;
 	*tx_len = n + ETH_HLEN_;
 	return true;
@@ -683,5 +687,18 @@ void xs_dp_stats_sum(const struct xs_dp *dp, struct xs_dp_stats *sum)
 #define XS_DP_ADD(n, d) sum->n += s.n;
 		XS_DP_STATS(XS_DP_ADD)
 #undef XS_DP_ADD
+	}
+}
+
+void xs_dp_path_stats(const struct xs_dp *dp, uint32_t id, uint64_t *pkts, uint64_t *bytes)
+{
+	uint32_t i;
+
+	*pkts = *bytes = 0;
+	if (id >= XS_PATHS_MAX)
+		return;
+	for (i = 0; i < dp->nq; i++) {
+		*pkts += dp->q[i].path_pkts[id];
+		*bytes += dp->q[i].path_bytes[id];
 	}
 }

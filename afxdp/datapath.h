@@ -84,6 +84,8 @@ void xs_dp_refresh_mtu(struct xs_dp *dp);
 uint32_t xs_dp_uplink_mtu(const struct xs_dp *dp);
 
 void xs_dp_stats_sum(const struct xs_dp *dp, struct xs_dp_stats *sum);
+/* Packets and bytes sent on path id, summed over queues. */
+void xs_dp_path_stats(const struct xs_dp *dp, uint32_t id, uint64_t *pkts, uint64_t *bytes);
 void xs_dp_stats_queue(const struct xs_dp *dp, int q, struct xs_dp_stats *out);
 
 #endif

@@ -28,6 +28,7 @@ const struct xs_opt run_opts[] = {
 	{ "no-need-wakeup", 0, NULL, "kick TX after every batch instead of on need_wakeup", NULL },
 	{ "no-encap", 0, NULL, "benchmarks only: steered frames leave without SRv6 headers", NULL },
 	{ "socket", 0, "PATH", "control socket", "/run/xsteer/<tenant>.sock" },
+	{ "metrics-file", 0, "PATH", "keep a node_exporter textfile (Prometheus) up to date", NULL },
 	{ "keep-caps", 0, NULL, "do not drop capabilities after setup (debugging)", NULL },
 	XS_COMMON_OPTS,
 	{ NULL },
@@ -152,6 +153,7 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 	set_str(c->host_if, sizeof(c->host_if), xs_arg(a, "host-if"));
 	set_str(c->pin_dir, sizeof(c->pin_dir), xs_arg(a, "pin-dir"));
 	set_str(c->ctl_socket, sizeof(c->ctl_socket), xs_arg(a, "socket"));
+	set_str(c->metrics_file, sizeof(c->metrics_file), xs_arg(a, "metrics-file"));
 	if (!c->dev[0] || !c->uplink[0]) {
 		xs_error("run: give --tenant (and a config), or --dev and --uplink");
 		return -EINVAL;

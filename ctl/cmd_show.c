@@ -30,6 +30,7 @@ const struct xs_opt flows_opts[] = {
 
 const struct xs_opt stats_opts[] = {
 	{ "tenant", 't', "NAME", "ask this tenant's daemon (XDP, datapath, controller)", NULL },
+	{ "format", 'f', "FMT", "table, json or prometheus (the daemon's counters)", "table" },
 	{ "socket", 0, "PATH", "the daemon's control socket", "/run/xsteer/<tenant>.sock" },
 	{ "dev", 'd', "IF", "read the pinned maps of this interface instead", NULL },
 	XS_OPT_PIN_DIR,
@@ -165,6 +166,13 @@ int cmd_stats(struct xs_args *a)
 		return ncpu;
 	if (xs_arg(a, "tenant") || xs_arg(a, "socket"))
 		return cmd_stats_daemon(a);
+	if (xs_arg(a, "format") && strcmp(xs_arg(a, "format"), "table") &&
+	    strcmp(xs_arg(a, "format"), "json")) {
+		xs_error("stats: --format %s needs the daemon: give --tenant", xs_arg(a, "format"));
+		return -EINVAL;
+	}
+	if (xs_arg(a, "format") && !strcmp(xs_arg(a, "format"), "json"))
+		out_init(true);
 	fd = open_map(a, XS_MAP_STATS);
 	if (fd < 0)
 		return fd;

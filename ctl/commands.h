@@ -38,7 +38,7 @@ bool xs_attached(int ifindex);
 
 extern const struct xs_opt attach_opts[], detach_opts[], flows_opts[],
 	stats_opts[], run_opts[],
-	steer_opts[], status_opts[], paths_opts[], path_opts[];
+	steer_opts[], status_opts[], paths_opts[], path_opts[], top_opts[];
 
 int cmd_attach(struct xs_args *a);
 int cmd_detach(struct xs_args *a);
@@ -47,6 +47,7 @@ int cmd_stats(struct xs_args *a);
 int cmd_run(struct xs_args *a);
 int cmd_status(struct xs_args *a);
 int cmd_paths(struct xs_args *a);
+int cmd_top(struct xs_args *a);
 int cmd_path(struct xs_args *a);
 /* flows / stats from the daemon (--tenant) instead of the pinned maps */
 int cmd_flows_daemon(struct xs_args *a, uint32_t top, const char *sort);

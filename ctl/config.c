@@ -42,16 +42,17 @@ extern int ini_max_line __attribute__((weak));
 #define MS_HOUR		(3600ULL * 1000)
 #define MS_DAY		(24 * MS_HOUR)
 
-enum sect { S_NONE = 0, S_XSTEER, S_CLASS, S_TABLES, S_PATH, S__N };
+enum sect { S_NONE = 0, S_XSTEER, S_CLASS, S_CONG, S_TABLES, S_PATH, S__N };
 
 static const char *const sect_names[S__N] = {
-	[S_XSTEER] = "xsteer", [S_CLASS] = "classifier", [S_TABLES] = "tables",
+	[S_XSTEER] = "xsteer", [S_CLASS] = "classifier", [S_CONG] = "congestion",
+	[S_TABLES] = "tables",
 	[S_PATH] = "path",
 };
 
 enum ktype {
 	T_IFNAME, T_NETNS, T_ABSPATH, T_ADDR6, T_MODE, T_CHOICE,
-	T_UINT, T_POW2, T_RATE, T_BYTES, T_DUR,
+	T_UINT, T_POW2, T_RATE, T_BYTES, T_DUR, T_DUR_US,
 };
 
 struct key {
@@ -65,12 +66,15 @@ struct key {
 
 static const char *const xdp_modes[] = { "native", "skb", NULL };
 static const char *const fastpaths[] = { "auto", "redirect", "pass", NULL };
+static const char *const no_yes[] = { "no", "yes", NULL };
 
 enum {
-	K_DEV, K_UPLINK, K_HOST_IF, K_NETNS, K_PIN_DIR, K_CTL_SOCKET, K_SR_SOURCE,
+	K_DEV, K_UPLINK, K_HOST_IF, K_NETNS, K_PIN_DIR, K_CTL_SOCKET, K_METRICS_FILE, K_SR_SOURCE,
 	K_ENCAP_MODE, K_HOP_LIMIT, K_XDP_MODE, K_FASTPATH,
 	K_HEAVY_RATE, K_HEAVY_RATE_LOW, K_HEAVY_BYTES, K_DEMOTE_HOLD,
 	K_SCAN_PERIOD, K_RATE_TAU, K_IDLE_TIMEOUT,
+	K_CONG_THRESHOLD, K_CONG_PERIODS, K_RTO_GAP, K_PENALTY, K_MOVE_HOLD,
+	K_FLOWLET_GAP, K_FLOWLET_WAIT, K_MOVE_MICE,
 	K_FLOW_TABLE, K_STEER_TABLE, K_UMEM_FRAMES, K_RING_SIZE, K_BATCH,
 	K__N,
 };
@@ -84,6 +88,7 @@ static const struct key keys[K__N] = {
 	[K_NETNS]	= { "netns", S_XSTEER, T_NETNS, F(netns), 0, 0, NULL },
 	[K_PIN_DIR]	= { "pin-dir", S_XSTEER, T_ABSPATH, F(pin_dir), 0, 0, NULL },
 	[K_CTL_SOCKET]	= { "control-socket", S_XSTEER, T_ABSPATH, F(ctl_socket), 0, 0, NULL },
+	[K_METRICS_FILE] = { "metrics-file", S_XSTEER, T_ABSPATH, F(metrics_file), 0, 0, NULL },
 	[K_SR_SOURCE]	= { "sr-source", S_XSTEER, T_ADDR6, F(sr_source), 0, 0, NULL },
 	[K_ENCAP_MODE]	= { "encap-mode", S_XSTEER, T_MODE, F(encap_mode), 0, 0, NULL },
 	[K_HOP_LIMIT]	= { "hop-limit", S_XSTEER, T_UINT, F(hop_limit), 1, 255, NULL },
@@ -97,6 +102,15 @@ static const struct key keys[K__N] = {
 	[K_SCAN_PERIOD]	= { "scan-period", S_CLASS, T_DUR, F(scan_period_ms), 10, 10000, NULL },
 	[K_RATE_TAU]	= { "rate-tau", S_CLASS, T_DUR, F(rate_tau_ms), 1, MS_HOUR, NULL },
 	[K_IDLE_TIMEOUT] = { "idle-timeout", S_CLASS, T_DUR, F(idle_timeout_ms), 1, MS_DAY, NULL },
+	[K_CONG_THRESHOLD] = { "signals", S_CONG, T_UINT, F(cong_threshold), 1, 1000000, NULL },
+	[K_CONG_PERIODS] = { "periods", S_CONG, T_UINT, F(cong_periods), 1, 1000, NULL },
+	[K_RTO_GAP]	= { "rto-gap", S_CONG, T_DUR, F(rto_gap_ms), 1, 60000, NULL },
+	[K_PENALTY]	= { "penalty", S_CONG, T_DUR, F(penalty_ms), 0, MS_HOUR, NULL },
+	[K_MOVE_HOLD]	= { "hold-down", S_CONG, T_DUR, F(move_hold_ms), 0, MS_HOUR, NULL },
+	[K_FLOWLET_GAP]	= { "flowlet-gap", S_CONG, T_DUR_US, F(flowlet_gap_us), 1, 1000000, NULL },
+	[K_FLOWLET_WAIT] = { "flowlet-wait", S_CONG, T_DUR_US, F(flowlet_wait_us), 0, 10000000,
+			     NULL },
+	[K_MOVE_MICE]	= { "move-mice", S_CONG, T_CHOICE, F(move_mice), 0, 0, no_yes },
 	[K_FLOW_TABLE]	= { "flow-table-size", S_TABLES, T_UINT, F(flow_table_size),
 			    1, 16777216, NULL },
 	[K_STEER_TABLE]	= { "steer-table-size", S_TABLES, T_UINT, F(steer_table_size),
@@ -218,7 +232,7 @@ int xs_parse_si(const char *s, uint64_t *out)
 	return 0;
 }
 
-int xs_parse_duration_ms(const char *s, uint64_t *out)
+int xs_parse_duration_us(const char *s, uint64_t *out)
 {
 	static const struct { const char *unit; uint64_t us; } units[] = {
 		{ "us", 1ULL }, { "ms", 1000ULL }, { "s", 1000000ULL },
@@ -239,9 +253,18 @@ int xs_parse_duration_ms(const char *s, uint64_t *out)
 		return -EINVAL;
 	if (overflow || scale(ip, fs, nf, units[i].us, &us, &inexact))
 		return -ERANGE;
-	/* round up: to the microsecond, then to the millisecond */
-	*out = us / 1000 + ((us % 1000) || inexact);
+	*out = us + inexact;	/* round up to the microsecond */
 	return 0;
+}
+
+int xs_parse_duration_ms(const char *s, uint64_t *out)
+{
+	uint64_t us;
+	int rc = xs_parse_duration_us(s, &us);
+
+	if (!rc)	/* round up to the millisecond */
+		*out = us / 1000 + !!(us % 1000);
+	return rc;
 }
 
 static bool host_bits_set(const struct in6_addr *a, unsigned int plen)
@@ -369,6 +392,14 @@ static void fmt_ms(uint64_t ms, char *buf, size_t n)
 		snprintf(buf, n, "%llums", (unsigned long long)ms);
 }
 
+static void fmt_us(uint64_t us, char *buf, size_t n)
+{
+	if (us % 1000)
+		snprintf(buf, n, "%lluus", (unsigned long long)us);
+	else
+		fmt_ms(us / 1000, buf, n);
+}
+
 static void fmt_prefix(const struct in6_addr *a, uint8_t plen, char *buf, size_t n)
 {
 	char s[INET6_ADDRSTRLEN];
@@ -406,6 +437,15 @@ void xs_cfg_defaults(struct xs_cfg *c, const char *tenant)
 	c->scan_period_ms = 100;
 	c->rate_tau_ms = 300;
 	c->idle_timeout_ms = 10000;
+
+	c->cong_threshold = 3;
+	c->cong_periods = 3;
+	c->rto_gap_ms = 100;
+	c->penalty_ms = 5000;
+	c->move_hold_ms = 2000;
+	c->flowlet_gap_us = 500;
+	c->flowlet_wait_us = 50000;
+	c->move_mice = 0;
 
 	c->flow_table_size = XS_FLOW_TABLE_DEFAULT;
 	c->steer_table_size = XS_STEER_TABLE_DEFAULT;
@@ -567,7 +607,9 @@ static int key_parse(const struct key *k, const char *val, union kval *v, char *
 		}
 		return 0;
 	case T_DUR:
-		rc = xs_parse_duration_ms(val, &v->u);
+	case T_DUR_US:
+		rc = k->type == T_DUR ? xs_parse_duration_ms(val, &v->u) :
+					xs_parse_duration_us(val, &v->u);
 		if (rc == -ERANGE) {
 			snprintf(why, n, "too large");
 			return -EINVAL;
@@ -581,8 +623,8 @@ static int key_parse(const struct key *k, const char *val, union kval *v, char *
 			return -EINVAL;
 		}
 		if (v->u < k->min || v->u > k->max) {
-			fmt_ms(k->min, a, sizeof(a));
-			fmt_ms(k->max, b, sizeof(b));
+			(k->type == T_DUR ? fmt_ms : fmt_us)(k->min, a, sizeof(a));
+			(k->type == T_DUR ? fmt_ms : fmt_us)(k->max, b, sizeof(b));
 			snprintf(why, n, "expected %s to %s", a, b);
 			return -EINVAL;
 		}
@@ -678,6 +720,9 @@ static void key_format(const struct xs_cfg *c, const struct key *k, char *buf, s
 		return;
 	case T_DUR:
 		fmt_ms(u, buf, n);
+		return;
+	case T_DUR_US:
+		fmt_us(u, buf, n);
 		return;
 	default:
 		snprintf(buf, n, "%llu", (unsigned long long)u);
@@ -1269,7 +1314,8 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 		if (i == K_SR_SOURCE && !c->sr_source_set)
 			continue;
 		/* set up by hand (xsteer run without --tenant): "" means not used */
-		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR) &&
+		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR ||
+		     i == K_METRICS_FILE) &&
 		    !*((const char *)c + keys[i].off))
 			continue;
 		key_format(c, &keys[i], val, sizeof(val));

@@ -47,6 +47,7 @@ struct xs_cfg {
 	char netns[64];			/* tenant namespace name */
 	char pin_dir[256];
 	char ctl_socket[108];		/* unix socket path (root-only) */
+	char metrics_file[256];		/* node_exporter textfile, or "" */
 	struct in6_addr sr_source;
 	bool sr_source_set;
 	enum xs_encap_mode encap_mode;	/* default for paths */
@@ -62,6 +63,17 @@ struct xs_cfg {
 	uint64_t scan_period_ms;	/* flow table scan */
 	uint64_t rate_tau_ms;		/* EWMA time constant of the rate */
 	uint64_t idle_timeout_ms;	/* flows idle this long are aged out */
+
+	/* congestion reaction */
+	uint64_t cong_threshold;	/* signals (retransmissions, CWR) per scan
+					   period that mark the flow's path congested */
+	uint64_t cong_periods;		/* consecutive congested periods before a move */
+	uint64_t rto_gap_ms;		/* a retransmission after this idle gap: RTO */
+	uint64_t penalty_ms;		/* a path left behind is avoided ~this long */
+	uint64_t move_hold_ms;		/* a moved flow is not moved again before */
+	uint64_t flowlet_gap_us;	/* a move waits for an idle gap this long... */
+	uint64_t flowlet_wait_us;	/* ...at most this long, then it is forced */
+	int move_mice;			/* 1: mice known to the table move too */
 
 	/* sizes */
 	uint32_t flow_table_size;

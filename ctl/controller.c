@@ -167,13 +167,26 @@ bool xs_pathsel_serves(const struct xs_pathsel_entry *e, const struct in6_addr *
 int xs_pathsel_pick(const struct xs_pathsel *ps, enum xs_pool pool,
 		    const struct in6_addr *dst, uint32_t exclude)
 {
+	return xs_pathsel_pick_at(ps, pool, dst, exclude, UINT64_MAX);
+}
+
+void xs_pathsel_penalize(struct xs_pathsel *ps, uint32_t id, uint64_t until_ns)
+{
+	if (id < XS_PATHS_MAX && ps->e[id].present)
+		ps->e[id].avoid_until_ns = until_ns;
+}
+
+int xs_pathsel_pick_at(const struct xs_pathsel *ps, enum xs_pool pool,
+		       const struct in6_addr *dst, uint32_t exclude, uint64_t now_ns)
+{
 	const struct xs_pathsel_entry *best = NULL;
 
 	for (uint32_t i = 0; i < XS_PATHS_MAX; i++) {
 		const struct xs_pathsel_entry *e = &ps->e[i];
 
 		if (!e->present || e->pool != pool || e->id == exclude ||
-		    !xs_pathsel_serves(e, dst))
+		    !xs_pathsel_serves(e, dst) ||
+		    (now_ns != UINT64_MAX && e->avoid_until_ns > now_ns))
 			continue;
 		/* ids ascend, so strict comparisons keep the lowest on ties */
 		if (!best || e->plen > best->plen ||

@@ -68,6 +68,7 @@ struct xs_pathsel_entry {
 	bool present;
 	uint32_t flows;		/* flows assigned */
 	uint64_t load_bps;	/* sum of their rates at assignment */
+	uint64_t avoid_until_ns;	/* penalty box: not picked before this */
 };
 
 struct xs_pathsel {
@@ -95,6 +96,11 @@ int xs_pathsel_pick(const struct xs_pathsel *ps, enum xs_pool pool,
 		    const struct in6_addr *dst, uint32_t exclude);
 /* Add/remove one flow of bps to a path's load (saturating; no-op for ids
  * not present, so a release after xs_pathsel_del is harmless). */
+/* The same, skipping paths in the penalty box at time now_ns. */
+int xs_pathsel_pick_at(const struct xs_pathsel *ps, enum xs_pool pool,
+		       const struct in6_addr *dst, uint32_t exclude, uint64_t now_ns);
+/* Put a path in the penalty box until until_ns (a congested path left behind). */
+void xs_pathsel_penalize(struct xs_pathsel *ps, uint32_t id, uint64_t until_ns);
 void xs_pathsel_assign(struct xs_pathsel *ps, uint32_t id, uint64_t bps);
 void xs_pathsel_release(struct xs_pathsel *ps, uint32_t id, uint64_t bps);
 /* The first plen bits of a equal those of pfx (pfx need not be masked). */
@@ -112,6 +118,7 @@ struct xs_cflow {
 	uint32_t path_id;	/* XS_NO_PATH when not steered */
 	uint64_t assigned_bps;	/* what was added to the path's load */
 	uint64_t last_seen_ns;	/* from the datapath's flow entry */
+	uint64_t first_seen_ns;
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t steered_ns;	/* when it was steered, 0 if not */
@@ -119,6 +126,17 @@ struct xs_cflow {
 	bool used;		/* slot in use */
 	bool seen;		/* seen in the current scan (mark & sweep) */
 	bool manual;		/* steered by an operator: the controller keeps it */
+	/* congestion (issue: react to congestion) */
+	uint32_t retrans, cwr, rto;	/* the datapath's counters at the last scan */
+	uint32_t cong_periods;	/* consecutive congested scan periods */
+	uint32_t prev_path;	/* before the last move; XS_NO_PATH: the default */
+	uint32_t moves;
+	uint64_t moved_ns;	/* when the last move was asked for */
+	uint64_t hold_until_ns;	/* not moved again before this */
+	uint64_t signal_ns;	/* first congestion signal of this episode */
+	bool cong_event;	/* the datapath reported congestion this period */
+	bool move_pending;	/* waiting for the datapath to make the move */
+	bool counters_valid;	/* retrans/cwr/rto hold a sample */
 };
 
 /*

@@ -29,11 +29,13 @@
 #include "datapath.h"
 #include "flowfmt.h"
 #include "log.h"
+#include "metrics.h"
 #include "nexthop.h"
 #include "out.h"
 #include "pin.h"
 
 #define SCAN_BATCH 1024
+#define XS_LAT_N 1024
 
 struct dpath {
 	bool present;
@@ -61,6 +63,12 @@ struct xs_daemon {
 	/* controller counters */
 	uint64_t scans, promotions, promotions_event, demotions, moves, aged,
 		 steer_failed, no_path, events, adopted;
+	/* congestion reaction: moves by cause, and what held them back */
+	uint64_t moves_retrans, moves_cwr, moves_rto, moves_held, moves_no_path;
+	/* first signal -> first packet on the new path, last XS_LAT_N moves */
+	uint64_t lat_us[XS_LAT_N];
+	uint32_t nlat;
+	unsigned int seed;
 };
 
 static uint64_t now_ns(void)
@@ -268,7 +276,7 @@ static void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 		flow_assign(d, f, cur.path_id);
 		return;
 	}
-	id = xs_pathsel_pick(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX);
+	id = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
 	if (id < 0) {
 		d->no_path++;
 		return;
@@ -330,6 +338,142 @@ static int path_remove(struct xs_daemon *d, uint32_t id)
 	return 0;
 }
 
+/* ---- congestion reaction ---- */
+
+enum move_cause { MOVE_RETRANS, MOVE_CWR, MOVE_RTO };
+
+static const char *const move_cause_names[] = { "retransmissions", "cwr", "rto" };
+
+/* A randomised suspend time, so paths left together come back apart. */
+static uint64_t penalty_ns(struct xs_daemon *d)
+{
+	uint64_t base = d->cfg.penalty_ms * 1000000ULL;
+
+	return base / 2 + (base ? (uint64_t)rand_r(&d->seed) % (base + 1) : 0);
+}
+
+/*
+ * Move a flow away from a congested path: to a path of the disjoint pool for
+ * its destination (else another heavy-pool path), never back onto the path it
+ * leaves or one in the penalty box. The datapath makes the switch at the
+ * first flowlet gap, or at the deadline.
+ */
+static void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum move_cause cause,
+		      uint64_t now)
+{
+	struct xs_steer_entry e = { .flags = XS_STEER_F_PENDING };
+	const struct in6_addr *dst = xs_key_dst(&f->key);
+	uint32_t cur = f->path_id;
+	int to;
+
+	if (f->manual || (f->path_id == XS_NO_PATH && !f->cls.heavy && !d->cfg.move_mice))
+		return;
+	if (now < f->hold_until_ns) {
+		d->moves_held++;
+		return;
+	}
+	to = xs_pathsel_pick_at(&d->ps, XS_POOL_DISJOINT, dst, cur, now);
+	if (to < 0)
+		to = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, dst, cur, now);
+	if (to < 0) {
+		d->moves_no_path++;
+		return;
+	}
+	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
+	e.next_path_id = to;
+	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
+	e.since_ns = f->steered_ns;
+	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
+		d->steer_failed++;
+		return;
+	}
+	if (cur != XS_NO_PATH) {
+		xs_pathsel_penalize(&d->ps, cur, now + penalty_ns(d));
+		xs_pathsel_release(&d->ps, cur, f->assigned_bps);
+	}
+	f->prev_path = cur;
+	f->path_id = to;
+	f->assigned_bps = (uint64_t)f->cls.rate_bps;
+	xs_pathsel_assign(&d->ps, to, f->assigned_bps);
+	f->steered_ns = now;
+	f->moved_ns = now;
+	f->moves++;
+	f->hold_until_ns = now + d->cfg.move_hold_ms * 1000000ULL;
+	f->cong_periods = 0;
+	f->move_pending = true;
+	if (!f->signal_ns)
+		f->signal_ns = now;
+	d->moves++;
+	*(cause == MOVE_RTO ? &d->moves_rto : cause == MOVE_CWR ? &d->moves_cwr :
+	  &d->moves_retrans) += 1;
+	pr_info("moving a flow off path %d to path %d (%s)\n",
+		cur == XS_NO_PATH ? -1 : (int)cur, to, move_cause_names[cause]);
+}
+
+/* The datapath made a pending move: how long since the first signal? */
+static void move_done(struct xs_daemon *d, struct xs_cflow *f)
+{
+	struct xs_steer_entry e;
+
+	if (bpf_map_lookup_elem(d->steer_fd, &f->key, &e) || (e.flags & XS_STEER_F_PENDING))
+		return;
+	f->move_pending = false;
+	if (f->signal_ns && e.since_ns >= f->signal_ns)
+		d->lat_us[d->nlat++ % XS_LAT_N] = (e.since_ns - f->signal_ns) / 1000;
+	f->signal_ns = 0;
+}
+
+/* Per scan: the period's congestion signals of a TCP flow. */
+static void flow_congestion(struct xs_daemon *d, struct xs_cflow *f,
+			    const struct xs_flow_stats *st, uint64_t now)
+{
+	uint32_t dret = st->tcp_retrans - f->retrans, dcwr = st->tcp_cwr - f->cwr,
+		 drto = st->tcp_rto - f->rto;
+	bool first = !f->counters_valid;
+
+	f->retrans = st->tcp_retrans;
+	f->cwr = st->tcp_cwr;
+	f->rto = st->tcp_rto;
+	f->counters_valid = true;
+	if (f->move_pending)
+		move_done(d, f);
+	if (first)
+		return;
+	if (drto) {
+		flow_move(d, f, MOVE_RTO, now);
+	} else if (f->cong_event || dret + dcwr >= d->cfg.cong_threshold) {
+		if (!f->signal_ns)
+			f->signal_ns = now;
+		if (++f->cong_periods >= d->cfg.cong_periods)
+			flow_move(d, f, dcwr > dret ? MOVE_CWR : MOVE_RETRANS, now);
+	} else if (!f->move_pending) {
+		f->cong_periods = 0;	/* a healthy period ends the episode */
+		f->signal_ns = 0;
+	}
+	f->cong_event = false;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void latency_pct(struct xs_daemon *d, uint64_t *p50, uint64_t *p99)
+{
+	uint32_t n = d->nlat < XS_LAT_N ? d->nlat : XS_LAT_N;
+	uint64_t v[XS_LAT_N];
+
+	*p50 = *p99 = 0;
+	if (!n)
+		return;
+	memcpy(v, d->lat_us, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_u64);
+	*p50 = v[(n - 1) / 2];
+	*p99 = v[(n * 99 + 99) / 100 - 1];
+}
+
 /* ---- the controller ---- */
 
 static void class_cfg(struct xs_daemon *d)
@@ -352,8 +496,11 @@ static void flow_sample(struct xs_daemon *d, const struct xs_flow_key *k,
 	f->packets = st->packets;
 	f->bytes = st->bytes;
 	f->last_seen_ns = st->last_seen_ns;
+	f->first_seen_ns = st->first_seen_ns;
 	if (k->flags & XS_KEY_F_NOPORTS)
 		return;		/* fragments, unknown protocols: never steered */
+	if (k->proto == IPPROTO_TCP)
+		flow_congestion(d, f, st, now);
 	switch (xs_class_update(&d->cc, &f->cls, st->bytes, now)) {
 	case XS_CLASS_PROMOTE:
 		d->promotions++;
@@ -426,10 +573,22 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (len < sizeof(*ev))
 		return 0;
 	d->events++;
-	if (ev->type != XS_EV_HEAVY)
-		return 0;
 	f = xs_ctab_get(&d->ct, &ev->key);
 	if (!f)
+		return 0;
+	if (ev->type == XS_EV_RTO) {
+		f->signal_ns = ev->ts_ns;
+		flow_move(d, f, MOVE_RTO, now_ns());
+		return 0;
+	}
+	if (ev->type == XS_EV_RETRANS || ev->type == XS_EV_CWR) {
+		/* counted as a congested period at the next scan */
+		f->cong_event = true;
+		if (!f->signal_ns)
+			f->signal_ns = ev->ts_ns;
+		return 0;
+	}
+	if (ev->type != XS_EV_HEAVY)
 		return 0;
 	f->seen = true;
 	if (xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
@@ -482,6 +641,10 @@ static int write_xdp_config(struct xs_daemon *d)
 		memset(&cfg, 0, sizeof(cfg));
 	cfg.xsk_frame_max = xs_dp_frame_max();
 	cfg.heavy_bytes = d->cfg.heavy_bytes;
+	cfg.rto_gap_ns = d->cfg.rto_gap_ms * 1000000ULL;
+	cfg.sig_period_ns = d->cfg.scan_period_ms * 1000000ULL;
+	cfg.sig_threshold = d->cfg.cong_threshold;
+	cfg.flowlet_gap_ns = d->cfg.flowlet_gap_us * 1000ULL;
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
@@ -584,6 +747,16 @@ static json_object *ctl_flows(struct xs_daemon *d, json_object *req)
 		js_add(o, "class", json_object_new_string(f->cls.heavy ? "heavy" : "mouse"));
 		js_add(o, "path", f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
 		js_add(o, "manual", json_object_new_boolean(f->manual));
+		js_add(o, "retrans", js_u64(f->retrans));
+		js_add(o, "cwr", js_u64(f->cwr));
+		js_add(o, "rto", js_u64(f->rto));
+		js_add(o, "moves", js_u64(f->moves));
+		js_add(o, "prev_path", f->moves && f->prev_path != XS_NO_PATH ?
+		       js_u64(f->prev_path) : NULL);
+		js_add(o, "moved_s", f->moved_ns ?
+		       json_object_new_double((now - f->moved_ns) / 1e9) : NULL);
+		js_add(o, "age_s", json_object_new_double(f->first_seen_ns && now > f->first_seen_ns ?
+							 (now - f->first_seen_ns) / 1e9 : 0));
 		js_add(o, "idle_s", json_object_new_double(f->last_seen_ns && now > f->last_seen_ns ?
 							  (now - f->last_seen_ns) / 1e9 : 0));
 		js_add(o, "steered_s", json_object_new_double(f->steered_ns ?
@@ -634,6 +807,15 @@ static json_object *ctl_paths(struct xs_daemon *d)
 		js_add(o, "nexthop_mac", p->resolved ? json_object_new_string(mac) : NULL);
 		js_add(o, "flows", js_u64(d->ps.e[i].flows));
 		js_add(o, "load_bps", js_u64(d->ps.e[i].load_bps));
+		{
+			uint64_t pk, by;
+
+			xs_dp_path_stats(d->dp, i, &pk, &by);
+			js_add(o, "tx_packets", js_u64(pk));
+			js_add(o, "tx_bytes", js_u64(by));
+		}
+		js_add(o, "penalty_s", json_object_new_double(d->ps.e[i].avoid_until_ns > now_ns() ?
+			(d->ps.e[i].avoid_until_ns - now_ns()) / 1e9 : 0));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -673,6 +855,19 @@ static json_object *ctl_stats(struct xs_daemon *d)
 	js_add(c, "no_path", js_u64(d->no_path));
 	js_add(c, "steer_failed", js_u64(d->steer_failed));
 	js_add(c, "adopted", js_u64(d->adopted));
+	js_add(c, "moves_retrans", js_u64(d->moves_retrans));
+	js_add(c, "moves_cwr", js_u64(d->moves_cwr));
+	js_add(c, "moves_rto", js_u64(d->moves_rto));
+	js_add(c, "moves_held_down", js_u64(d->moves_held));
+	js_add(c, "moves_no_path", js_u64(d->moves_no_path));
+	{
+		uint64_t p50, p99;
+
+		latency_pct(d, &p50, &p99);
+		js_add(c, "move_latency_p50_us", js_u64(p50));
+		js_add(c, "move_latency_p99_us", js_u64(p99));
+		js_add(c, "move_latency_samples", js_u64(d->nlat < XS_LAT_N ? d->nlat : XS_LAT_N));
+	}
 	js_add(o, "xdp", x);
 	js_add(o, "datapath", dp);
 	js_add(o, "controller", c);
@@ -739,6 +934,44 @@ static json_object *ctl_path_add(struct xs_daemon *d, json_object *req)
 	return ctl_paths(d);
 }
 
+static json_object *ctl_metrics(struct xs_daemon *d)
+{
+	json_object *st = ctl_status(d), *sx = ctl_stats(d), *pa = ctl_paths(d), *o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o = json_object_new_object();
+	if (f) {
+		xs_prom_render(f, d->cfg.tenant, st, sx, pa);
+		fclose(f);
+		js_add(o, "text", json_object_new_string_len(buf, len));
+		free(buf);
+	}
+	json_object_put(st);
+	json_object_put(sx);
+	json_object_put(pa);
+	return o;
+}
+
+static void write_textfile(struct xs_daemon *d)
+{
+	json_object *st, *sx, *pa;
+	int err;
+
+	if (!d->cfg.metrics_file[0])
+		return;
+	st = ctl_status(d);
+	sx = ctl_stats(d);
+	pa = ctl_paths(d);
+	err = xs_prom_write_file(d->cfg.metrics_file, d->cfg.tenant, st, sx, pa);
+	if (err)
+		pr_warn("cannot write metrics to '%s': %s\n", d->cfg.metrics_file, strerror(-err));
+	json_object_put(st);
+	json_object_put(sx);
+	json_object_put(pa);
+}
+
 static void ctl_serve(struct xs_daemon *d)
 {
 	json_object *req, *rep = NULL, *v;
@@ -757,6 +990,8 @@ static void ctl_serve(struct xs_daemon *d)
 		rep = ctl_paths(d);
 	else if (!strcmp(cmd, "stats"))
 		rep = ctl_stats(d);
+	else if (!strcmp(cmd, "metrics"))
+		rep = ctl_metrics(d);
 	else if (!strcmp(cmd, "path-add"))
 		rep = ctl_path_add(d, req);
 	else if (!strcmp(cmd, "path-del")) {
@@ -912,6 +1147,7 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
 	d->xsks_fd = d->stats_fd = d->events_fd = -1;
 	d->start_ns = now_ns();
+	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
 	xs_pathsel_init(&d->ps);
 	class_cfg(d);
 
@@ -1009,6 +1245,7 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		if (now >= next_resolve) {
 			xs_dp_refresh_mtu(d->dp);
 			resolve_all(d, false);
+			write_textfile(d);
 			next_resolve = now + 1000000000ULL;
 		}
 		timeout = (int)((next_scan - now) / 1000000) + 1;
@@ -1042,6 +1279,8 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 			ctl_serve(d);
 	}
 	xs_dp_stop(d->dp);
+	if (d->cfg.metrics_file[0])
+		unlink(d->cfg.metrics_file);	/* stale figures would mislead */
 	{
 		json_object *st = ctl_stats(d);
 

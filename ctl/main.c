@@ -31,6 +31,7 @@ static const struct xs_cmd commands[] = {
 	{ "paths", "The tenant's SRv6 paths: pool, SIDs, next hop, flows, load.", NULL,
 	  paths_opts, cmd_paths },
 	{ "path", "Add or delete a path of the running daemon.", "add|del", path_opts, cmd_path },
+	{ "top", "Live view of the flows: rate, bytes, class, path, age.", NULL, top_opts, cmd_top },
 	{ "help", "Show the commands, or one command's help.", "[COMMAND]",
 	  help_opts, cmd_help },
 	{ NULL },

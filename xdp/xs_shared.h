@@ -72,10 +72,13 @@ struct xs_flow_stats {
 	__u8 tcp_flags;		/* OR of every TCP flag byte seen */
 	__u8 flags;		/* XS_FLOW_F_* */
 	__u16 pad0;
-	__u32 tcp_retrans;	/* reserved for congestion signals */
-	__u32 tcp_cwr;		/* reserved for congestion signals */
+	__u32 tcp_retrans;	/* data segments below tcp_seq_max */
+	__u32 tcp_cwr;		/* segments with CWR: the sender saw ECN marks */
+	__u32 tcp_rto;		/* retransmissions after an idle gap (rto_gap_ns) */
+	__u32 sig_count;	/* retransmissions + CWR in the current period */
+	__u64 sig_period_ns;	/* start of that period */
 };
-XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 48, "xs_flow_stats layout");
+XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 64, "xs_flow_stats layout");
 
 enum xs_flow_flags {
 	XS_FLOW_F_SEQ_VALID = 1 << 0,	/* tcp_seq_max holds a value */
@@ -84,15 +87,26 @@ enum xs_flow_flags {
 
 /* Steer table value: the controller writes it, the datapath reads it. */
 struct xs_steer_entry {
-	__u32 path_id;
+	__u32 path_id;		/* XS_PATH_NONE: the fast path (until a move) */
 	__u32 flags;		/* XS_STEER_F_* */
-	__u64 since_ns;		/* when the controller steered the flow */
+	__u64 since_ns;		/* when the flow got this path */
+	/*
+	 * A pending move (XS_STEER_F_PENDING): the XDP program switches the
+	 * flow to next_path_id at the first flowlet gap (no packet for
+	 * xs_config.flowlet_gap_ns), or at deadline_ns at the latest.
+	 */
+	__u32 next_path_id;
+	__u32 pad0;
+	__u64 deadline_ns;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_steer_entry) == 16, "xs_steer_entry layout");
+XS_STATIC_ASSERT(sizeof(struct xs_steer_entry) == 32, "xs_steer_entry layout");
+
+#define XS_PATH_NONE	0xffffffffU
 
 enum xs_steer_flags {
 	/* put there by an operator (xsteer steer add): the controller keeps it */
-	XS_STEER_F_MANUAL = 1 << 0,
+	XS_STEER_F_MANUAL  = 1 << 0,
+	XS_STEER_F_PENDING = 1 << 1,	/* a move waits for a flowlet gap */
 };
 
 /* Runtime configuration: the single entry of the xs_config array. */
@@ -100,8 +114,13 @@ struct xs_config {
 	__u32 flags;		/* XS_CFG_F_* */
 	__u32 xsk_frame_max;	/* largest frame an AF_XDP chunk holds; 0: any */
 	__u64 heavy_bytes;	/* XS_EV_HEAVY when a flow's bytes cross it; 0: off */
+	__u64 rto_gap_ns;	/* retransmission after this idle time: RTO; 0: off */
+	__u64 sig_period_ns;	/* congestion signals are counted per period... */
+	__u32 sig_threshold;	/* ...and reported when they reach this; 0: off */
+	__u32 pad0;
+	__u64 flowlet_gap_ns;	/* idle time that lets a pending move happen */
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 16, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 48, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -134,8 +153,9 @@ XS_STATIC_ASSERT(sizeof(struct xs_event) == 64, "xs_event layout");
 enum xs_event_type {
 	XS_EV_NONE = 0,
 	XS_EV_HEAVY,		/* a flow crossed the byte threshold */
-	XS_EV_RETRANS,		/* retransmissions crossed the threshold */
-	XS_EV_CWR,		/* the sender answered ECN marks */
+	XS_EV_RETRANS,		/* congestion signals reached the period's threshold */
+	XS_EV_CWR,		/* the same, the last signal being CWR */
+	XS_EV_RTO,		/* a retransmission after an idle gap */
 };
 
 /*
@@ -174,6 +194,13 @@ enum xs_event_type {
 	X(FLOW_TABLE_FULL,	"flow_table_full")			\
 	X(EVENT_HEAVY,		"event_heavy")				\
 	X(EVENT_LOST,		"event_lost")				\
+	X(EVENT_CONG,		"event_congestion")			\
+	/* congestion signals on the egress path, and moves */		\
+	X(TCP_RETRANS,		"tcp_retrans")				\
+	X(TCP_RTO,		"tcp_rto")				\
+	X(TCP_CWR,		"tcp_cwr")				\
+	X(MOVE_GAP,		"move_at_gap")				\
+	X(MOVE_FORCED,		"move_forced")				\
 	X(FRAG_NONFIRST,	"frag_nonfirst")			\
 	X(L4_UNKNOWN,		"l4_unknown")
 

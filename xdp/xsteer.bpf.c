@@ -46,12 +46,78 @@ static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old, __u64 no
 	xs_count(XS_STAT_EVENT_HEAVY);
 }
 
+static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value)
+{
+	struct xs_event *ev;
+
+	ev = bpf_ringbuf_reserve(&xs_events, sizeof(*ev), 0);
+	if (!ev) {
+		xs_count(XS_STAT_EVENT_LOST);
+		return;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = p->now;
+	ev->key = p->key;
+	ev->type = type;
+	ev->value = value;
+	bpf_ringbuf_submit(ev, 0);
+	xs_count(XS_STAT_EVENT_CONG);
+}
+
+/*
+ * Congestion as the sender shows it, on the egress path only: a segment
+ * that carries sequence space below the highest already sent is a
+ * retransmission (wrap-around safe), after an idle gap it is an RTO's; CWR
+ * is the sender's answer to ECN marks. Runs before tcp_seq_max and
+ * last_seen move.
+ */
+static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stats *fs)
+{
+	struct xs_config *cfg;
+	__u32 zero = 0, cnt, type = 0;
+
+	if (!(fs->flags & XS_FLOW_F_SEQ_VALID))
+		return;
+	cfg = bpf_map_lookup_elem(&xs_config, &zero);
+	if (!cfg)
+		return;
+	/* a keep-alive probe (seq = highest - 1, at most one byte) is no loss */
+	if (p->tcp_len && xs_seq_after(fs->tcp_seq_max, p->tcp_seq) &&
+	    !(p->tcp_len <= 1 && p->tcp_seq + 1 == fs->tcp_seq_max)) {
+		__sync_fetch_and_add(&fs->tcp_retrans, 1);
+		xs_count(XS_STAT_TCP_RETRANS);
+		type = XS_EV_RETRANS;
+		if (cfg->rto_gap_ns && p->now - fs->last_seen_ns >= cfg->rto_gap_ns) {
+			__sync_fetch_and_add(&fs->tcp_rto, 1);
+			xs_count(XS_STAT_TCP_RTO);
+			xs_event(p, XS_EV_RTO, p->now - fs->last_seen_ns);
+		}
+	}
+	if (p->tcp_flags & 0x80) {	/* CWR */
+		__sync_fetch_and_add(&fs->tcp_cwr, 1);
+		xs_count(XS_STAT_TCP_CWR);
+		type = XS_EV_CWR;
+	}
+	if (!type || !cfg->sig_threshold)
+		return;
+	/* plain stores: two CPUs racing here at most restart a period */
+	if (p->now - fs->sig_period_ns > cfg->sig_period_ns) {
+		fs->sig_period_ns = p->now;
+		fs->sig_count = 0;
+	}
+	cnt = __sync_fetch_and_add(&fs->sig_count, 1) + 1;
+	if (cnt == cfg->sig_threshold)
+		xs_event(p, type, cnt);
+}
+
 static __always_inline void xs_account(struct xs_pkt *p)
 {
 	struct xs_flow_stats *fs;
 	__u64 now = bpf_ktime_get_ns(), old;
 	__u32 seq_end = p->tcp_seq + p->tcp_len;
 	int err;
+
+	p->now = now;
 
 	fs = bpf_map_lookup_elem(&xs_flows, &p->key);
 	if (!fs) {
@@ -82,6 +148,9 @@ static __always_inline void xs_account(struct xs_pkt *p)
 			return;
 	}
 
+	p->prev_seen_ns = fs->last_seen_ns;
+	if (p->is_tcp)
+		xs_tcp_signals(p, fs);
 	__sync_fetch_and_add(&fs->packets, 1);
 	old = __sync_fetch_and_add(&fs->bytes, p->l3_len);
 	if (!(p->key.flags & XS_KEY_F_NOPORTS))
@@ -164,6 +233,30 @@ static __always_inline int xs_to_xsk(struct xdp_md *ctx, struct xs_steer_entry *
 	return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_XSK : XS_STAT_PASS_NO_XSK);
 }
 
+/*
+ * A move the controller asked for: done at the first flowlet gap, so the
+ * packets on the new path cannot overtake those still on the old one; at
+ * the deadline at the latest.
+ */
+static __always_inline void xs_move(struct xs_pkt *p, struct xs_steer_entry *steer)
+{
+	struct xs_config *cfg;
+	__u32 zero = 0;
+	enum xs_stat why;
+
+	cfg = bpf_map_lookup_elem(&xs_config, &zero);
+	if (!p->prev_seen_ns || (cfg && p->now - p->prev_seen_ns >= cfg->flowlet_gap_ns))
+		why = XS_STAT_MOVE_GAP;
+	else if (p->now >= steer->deadline_ns)
+		why = XS_STAT_MOVE_FORCED;
+	else
+		return;
+	steer->path_id = steer->next_path_id;
+	steer->since_ns = p->now;
+	__sync_fetch_and_and(&steer->flags, ~(__u32)XS_STEER_F_PENDING);
+	xs_count(why);
+}
+
 SEC("xdp")
 int xs_xdp(struct xdp_md *ctx)
 {
@@ -196,8 +289,10 @@ int xs_xdp(struct xdp_md *ctx)
 	xs_account(&p);
 
 	steer = bpf_map_lookup_elem(&xs_steer, &p.key);
+	if (steer && (steer->flags & XS_STEER_F_PENDING))
+		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
-	if (steer && xs_ttl(&p, ctx) > 1)
+	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1)
 		return xs_to_xsk(ctx, steer);
 
 fastpath:

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -1503,6 +1504,7 @@ Test(xdp_table, tcp_seq_wraparound,
 	memset(&e, 0, sizeof(e));
 	tcp4_seg(&pk, 0xffffff00u, PKT_TCP_ACK | PKT_TCP_FIN, 200);	/* retransmission */
 	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_stat(&e, XS_STAT_TCP_RETRANS);	/* below seq max across the wrap */
 	run_expect(&pk, &e);
 	e.flow = true;
 	e.key = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
@@ -1709,4 +1711,196 @@ Test(xdp_table, heavy_event_once_on_crossing,
 	cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0, "event key differs from the flow's");
 	cr_assert_neq(h.ev.ts_ns, 0);
 	ring_buffer__free(rb);
+}
+
+/* ---- congestion signals and moves ---------------------------------------- */
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* bpf_ktime_get_ns()'s clock */
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void set_config(const struct xs_config *cfg)
+{
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, cfg,
+				      BPF_ANY) == 0);
+}
+
+static struct xs_flow_stats flow_of(struct xs_flow_key k)
+{
+	struct xs_flow_stats fs;
+
+	cr_assert(bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_flows), &k, &fs) == 0,
+		  "flow not in the table");
+	return fs;
+}
+
+struct cong_events {
+	int n;
+	struct xs_event ev[8];
+};
+
+static int on_cong_event(void *ctx, void *data, size_t len)
+{
+	struct cong_events *c = ctx;
+
+	cr_assert_eq(len, sizeof(struct xs_event));
+	if (c->n < 8)
+		memcpy(&c->ev[c->n], data, sizeof(struct xs_event));
+	c->n++;
+	return 0;
+}
+
+/* One segment of the test flow; `stats` are the counters it must move. */
+static void seg(__u32 seq, __u8 flags, size_t len, const int *stats, int nstats, bool first)
+{
+	struct expect e;
+	int i;
+
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, seq, flags, len);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	if (first)
+		expect_stat(&e, XS_STAT_FLOW_NEW);
+	for (i = 0; i < nstats; i++)
+		expect_stat(&e, stats[i]);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, tcp_congestion_signals,
+     .description = "In order, retransmitted, CWR, retransmission after an idle gap (RTO), keep-alive: per-flow counters and events")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .rto_gap_ns = 40000000,
+				 .sig_period_ns = 10000000000ULL, .sig_threshold = 2 };
+	static const int retrans[] = { XS_STAT_TCP_RETRANS };
+	static const int cwr_event[] = { XS_STAT_TCP_CWR, XS_STAT_EVENT_CONG };
+	static const int rto[] = { XS_STAT_TCP_RETRANS, XS_STAT_TCP_RTO, XS_STAT_EVENT_CONG };
+	struct cong_events c = { 0 };
+	struct xs_flow_stats fs;
+	struct ring_buffer *rb;
+
+	set_config(&cfg);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_cong_event, &c, NULL);
+	cr_assert_not_null(rb);
+
+	seg(1000, TCP_AP, 100, NULL, 0, true);		/* seq max 1100 */
+	seg(1100, TCP_AP, 100, NULL, 0, false);		/* in order: 1200 */
+	seg(1000, TCP_AP, 100, retrans, 1, false);	/* below 1200: retransmission */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 0, "one signal of a threshold of 2: no event yet");
+	seg(1200, TCP_AP | PKT_TCP_CWR, 100, cwr_event, 2, false);	/* 2nd signal */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 1);
+	cr_assert_eq(c.ev[0].type, XS_EV_CWR);
+	cr_assert_eq(c.ev[0].value, 2);
+	cr_assert_eq(memcmp(&c.ev[0].key, &k, sizeof(k)), 0);
+
+	usleep(60000);					/* idle longer than rto_gap */
+	seg(1100, TCP_AP, 100, rto, 3, false);		/* retransmission after a gap */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 2, "the RTO is reported at once (3rd signal: no threshold event)");
+	cr_assert_eq(c.ev[1].type, XS_EV_RTO);
+	cr_assert_geq(c.ev[1].value, 40000000, "gap %llu ns", (unsigned long long)c.ev[1].value);
+
+	seg(1299, PKT_TCP_ACK, 1, NULL, 0, false);	/* keep-alive probe: no loss */
+	seg(1300, PKT_TCP_ACK, 0, NULL, 0, false);	/* pure ACK at seq max */
+
+	fs = flow_of(k);
+	cr_assert_eq(fs.tcp_retrans, 2);
+	cr_assert_eq(fs.tcp_cwr, 1);
+	cr_assert_eq(fs.tcp_rto, 1);
+	cr_assert_eq(fs.tcp_seq_max, 1300);
+	cr_assert_eq(fs.sig_count, 3);
+	ring_buffer__free(rb);
+}
+
+Test(xdp_table, tcp_retrans_across_wrap,
+     .description = "Sequence numbers wrapping past 2^32: an old segment before the wrap is a retransmission, the next in-order one is not")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT };
+	static const int retrans[] = { XS_STAT_TCP_RETRANS };
+
+	set_config(&cfg);
+	seg(0xffffff00u, TCP_AP, 0x100, NULL, 0, true);	/* ends at 0: wrapped */
+	seg(0xffffff80u, TCP_AP, 0x40, retrans, 1, false);	/* before 0: old */
+	seg(0x00000000u, TCP_AP, 100, NULL, 0, false);		/* in order */
+	seg(0x00000064u, TCP_AP, 100, NULL, 0, false);
+	cr_assert_eq(flow_of(k).tcp_retrans, 1);
+	cr_assert_eq(flow_of(k).tcp_seq_max, 200);
+}
+
+static void steer_pending(struct xs_flow_key k, __u32 from, __u32 to, __u64 deadline)
+{
+	struct xs_steer_entry st = { .path_id = from, .flags = XS_STEER_F_PENDING,
+				     .next_path_id = to, .deadline_ns = deadline };
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_steer), &k, &st, BPF_ANY) == 0);
+}
+
+static struct xs_steer_entry steer_of(struct xs_flow_key k)
+{
+	struct xs_steer_entry st;
+
+	cr_assert(bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_steer), &k, &st) == 0);
+	return st;
+}
+
+Test(xdp_table, move_waits_for_flowlet_gap,
+     .description = "A pending move waits while packets come back to back, and happens at the first idle gap (move_at_gap)")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .flowlet_gap_ns = 30000000 };
+	struct xs_steer_entry st;
+	struct expect e;
+	__u64 t0;
+
+	set_config(&cfg);
+	seg(1000, TCP_AP, 100, NULL, 0, true);
+	steer_pending(k, XS_PATH_NONE, 7, mono_ns() + 10000000000ULL);
+	seg(1100, TCP_AP, 100, NULL, 0, false);		/* no gap: fast path still */
+	st = steer_of(k);
+	cr_assert(st.flags & XS_STEER_F_PENDING);
+	cr_assert_eq(st.path_id, XS_PATH_NONE);
+
+	usleep(50000);
+	t0 = mono_ns();
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1200, TCP_AP, 100);
+	expect_stat(&e, XS_STAT_MOVE_GAP);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);		/* now on path 7 (no socket here) */
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	st = steer_of(k);
+	cr_assert_not(st.flags & XS_STEER_F_PENDING);
+	cr_assert_eq(st.path_id, 7);
+	cr_assert_geq(st.since_ns, t0);
+}
+
+Test(xdp_table, move_forced_at_deadline,
+     .description = "A pending move whose deadline passed happens even without a gap (move_forced)")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .flowlet_gap_ns = 10000000000ULL };
+	struct expect e;
+
+	set_config(&cfg);
+	seg(1000, TCP_AP, 100, NULL, 0, true);
+	steer_pending(k, 3, 7, 1);			/* from path 3, deadline long past */
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1100, TCP_AP, 100);
+	expect_stat(&e, XS_STAT_MOVE_FORCED);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert_eq(steer_of(k).path_id, 7);
+	cr_assert_not(steer_of(k).flags & XS_STEER_F_PENDING);
 }

@@ -4,6 +4,7 @@
 
   udp-recv --bind ADDR --port P --count N --size S [--timeout T] [--idle T]
   udp-send --dst ADDR --port P --count N --size S [--rate PPS] [--sport P]
+           [--linger T]
   tcp-recv --bind ADDR --port P --bytes M [--seed K] [--timeout T]
   tcp-send --dst ADDR --port P --bytes M [--seed K] [--timeout T] [--sport P]
   pcap-sum --file F --proto tcp|udp --src A --sport P --dst B --dport Q
@@ -76,9 +77,21 @@ def udp_send(a):
             errors += 1
     elapsed = time.monotonic() - start
     local = s.getsockname()
-    emit({"proto": "udp", "src": local[0], "sport": local[1], "dst": a.dst,
-          "dport": a.port, "sent": a.count - errors, "send_errors": errors,
-          "size": a.size, "seconds": round(elapsed, 3)})
+    res = {"proto": "udp", "src": local[0], "sport": local[1], "dst": a.dst,
+           "dport": a.port, "sent": a.count - errors, "send_errors": errors,
+           "size": a.size, "seconds": round(elapsed, 3)}
+    if a.linger:
+        # ICMP errors (Packet Too Big, frag-needed) update the path MTU only
+        # through a socket that is still open when they arrive
+        time.sleep(a.linger)
+        try:
+            if family(a.dst) == socket.AF_INET6:
+                res["path_mtu"] = s.getsockopt(socket.IPPROTO_IPV6, 24)  # IPV6_MTU
+            else:
+                res["path_mtu"] = s.getsockopt(socket.IPPROTO_IP, 14)  # IP_MTU
+        except OSError:
+            pass
+    emit(res)
     return 0 if errors == 0 else 1
 
 
@@ -291,6 +304,8 @@ def main():
     u.add_argument("--size", type=int, default=1000, help="UDP payload bytes")
     u.add_argument("--rate", type=float, default=20000, help="pps, 0 = flat out")
     u.add_argument("--sport", type=int, default=0)
+    u.add_argument("--linger", type=float, default=0,
+                   help="keep the socket open this long after the last datagram")
 
     u = sub.add_parser("udp-recv")
     u.add_argument("--bind", required=True)
