@@ -11,6 +11,7 @@
 #include <linux/sockios.h>
 #include <libmnl/libmnl.h>
 #include "netdev.h"
+#include "nexthop.h"
 
 /* linux/netdev.h (6.3+) */
 #define XS_NETDEV_CMD_DEV_GET		1
@@ -37,27 +38,6 @@ static int xdp_features_cb(const struct nlmsghdr *nlh, void *data)
 		    mnl_attr_validate(attr, MNL_TYPE_U64) >= 0)
 			*(uint64_t *)data = mnl_attr_get_u64(attr);
 	return MNL_CB_OK;
-}
-
-/* Send one request and run cb over the replies until the ACK. */
-static int genl_request(struct mnl_socket *nl, struct nlmsghdr *nlh,
-			mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl);
-	unsigned int seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
-	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
 }
 
 static struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t cmd)
@@ -93,7 +73,7 @@ int xs_netdev_xdp_features(int ifindex, uint64_t *features)
 
 	nlh = genl_msg(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, "netdev");
-	err = genl_request(nl, nlh, genl_family_cb, &family);
+	err = xs_nl_request(nl, nlh, genl_family_cb, &family);
 	if (err || !family) {
 		err = -EOPNOTSUPP;	/* no netdev family: kernel < 6.3 */
 		goto out;
@@ -101,7 +81,7 @@ int xs_netdev_xdp_features(int ifindex, uint64_t *features)
 
 	nlh = genl_msg(buf, family, XS_NETDEV_CMD_DEV_GET);
 	mnl_attr_put_u32(nlh, XS_NETDEV_A_DEV_IFINDEX, ifindex);
-	err = genl_request(nl, nlh, xdp_features_cb, &feat);
+	err = xs_nl_request(nl, nlh, xdp_features_cb, &feat);
 	if (!err)
 		*features = feat;
 out:
