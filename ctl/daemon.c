@@ -431,6 +431,8 @@ static void flow_congestion(struct xs_daemon *d, struct xs_cflow *f,
 		 drto = st->tcp_rto - f->rto;
 	bool first = !f->counters_valid;
 
+	if ((int32_t)drto < 0)
+		drto = 0;	/* the last scan had counted the RTO an event then acted on */
 	f->retrans = st->tcp_retrans;
 	f->cwr = st->tcp_cwr;
 	f->rto = st->tcp_rto;
@@ -577,6 +579,8 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (!f)
 		return 0;
 	if (ev->type == XS_EV_RTO) {
+		/* acted on here: the next scan's tcp_rto delta must not move it again */
+		f->rto++;
 		f->signal_ns = ev->ts_ns;
 		flow_move(d, f, MOVE_RTO, now_ns());
 		return 0;

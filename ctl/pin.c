@@ -12,9 +12,10 @@
 #include "out.h"
 #include "pin.h"
 
+/* every map attach pins (all of the object's maps): detach removes these */
 static const char *const xs_map_names[] = {
 	XS_MAP_FLOWS, XS_MAP_STEER, XS_MAP_XSKS, XS_MAP_TX_PORTS,
-	XS_MAP_STATS, XS_MAP_CONFIG, NULL,
+	XS_MAP_STATS, XS_MAP_CONFIG, XS_MAP_EVENTS, NULL,
 };
 
 int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len)
