@@ -118,6 +118,9 @@ _xs_exit()
 	trap - EXIT
 	set +e
 	for pid in "${XS_PIDS[@]}"; do
+		# xs_bg of a shell function records a subshell: stop its children
+		# too, or they outlive the test (a daemon under `xs_nsx`, say)
+		pkill -TERM -P "$pid" 2>/dev/null
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
 	if [[ ${DEBUG:-0} == 1 && ${#XS_NAMESPACES[@]} -gt 0 ]]; then
