@@ -16,6 +16,15 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Ixdp -I$(ARCH_INC)
 
 PREFIX    ?= /usr/local
 SBINDIR   ?= $(PREFIX)/sbin
+# xsteer-netns looks for cgmark.bpf.o in /usr/local/lib/xsteer and
+# /usr/lib/xsteer (another PREFIX needs its --cgmark-obj)
+LIBDIR    ?= $(PREFIX)/lib/xsteer
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/xsteer
+# systemd reads units from /usr/local/lib/systemd/system and /usr/lib/...
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+# bash-completion reads $XDG_DATA_DIRS/bash-completion/completions
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BPF_HDRS  := $(wildcard xdp/*.h)
 CTL_SRCS  := $(wildcard ctl/*.c)
@@ -31,7 +40,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps check-deps test tests install bench bench-xdp bench-srv6 demo
+.PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 demo
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -83,7 +92,13 @@ $(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp
 	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iafxdp \
 		$(filter %.c,$^) -o $@
 
-tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6
+tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6 \
+		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o
+
+# tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router
+$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o: tests/ns/%.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Installs what is missing (root), builds, runs every suite; goes on after
 # a failure and fails at the end if any did.
@@ -120,8 +135,29 @@ $(BUILD)/tests/xdp-count-drop.bpf.o: tests/bench/xdp-count-drop.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# DESTDIR stages the tree (packaging); the unit names the final $(SBINDIR).
+# After a real install: systemctl daemon-reload.
 install: all
 	install -D -m 0755 $(BUILD)/xsteer $(DESTDIR)$(SBINDIR)/xsteer
+	install -D -m 0755 netns/xsteer-netns $(DESTDIR)$(SBINDIR)/xsteer-netns
+	install -D -m 0644 $(BUILD)/netns/cgmark.bpf.o $(DESTDIR)$(LIBDIR)/cgmark.bpf.o
+	install -D -m 0644 man/xsteer.8 $(DESTDIR)$(MANDIR)/man8/xsteer.8
+	install -D -m 0644 man/xsteer-netns.8 $(DESTDIR)$(MANDIR)/man8/xsteer-netns.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/xsteer@.service > $(DESTDIR)$(UNITDIR)/xsteer@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/xsteer@.service
+	install -D -m 0644 completion/xsteer.bash $(DESTDIR)$(BASHCOMPDIR)/xsteer
+	install -D -m 0644 docs/xsteer.conf.example $(DESTDIR)$(DOCDIR)/xsteer.conf.example
+	install -D -m 0644 systemd/xsteer.env.example $(DESTDIR)$(DOCDIR)/xsteer.env.example
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/xsteer $(DESTDIR)$(SBINDIR)/xsteer-netns \
+		$(DESTDIR)$(LIBDIR)/cgmark.bpf.o \
+		$(DESTDIR)$(MANDIR)/man8/xsteer.8 $(DESTDIR)$(MANDIR)/man8/xsteer-netns.8 \
+		$(DESTDIR)$(UNITDIR)/xsteer@.service $(DESTDIR)$(BASHCOMPDIR)/xsteer \
+		$(DESTDIR)$(DOCDIR)/xsteer.conf.example $(DESTDIR)$(DOCDIR)/xsteer.env.example
+	for d in $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR); do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
 clean:
 	rm -rf $(BUILD)

@@ -29,6 +29,7 @@ int xs_ctl_listen(const char *path)
 {
 	char dir[PATH_MAX], *slash;
 	struct sockaddr_un sa;
+	mode_t old_mask;
 	int fd, err;
 
 	if (fill_addr(&sa, path)) {
@@ -55,9 +56,10 @@ int xs_ctl_listen(const char *path)
 		return -EADDRINUSE;
 	}
 	unlink(path);
-	umask(077);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16)) {
-		err = -errno;
+	old_mask = umask(077);	/* no window where others could connect */
+	err = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 16) ? -errno : 0;
+	umask(old_mask);	/* the metrics file must stay readable */
+	if (err) {
 		xs_error("cannot listen on '%s': %s", path, strerror(-err));
 		close(fd);
 		return err;
