@@ -581,7 +581,8 @@ static int on_event(void *ctx, void *data, size_t len)
 	if (ev->type == XS_EV_RTO) {
 		/* acted on here: the next scan's tcp_rto delta must not move it again */
 		f->rto++;
-		f->signal_ns = ev->ts_ns;
+		if (!f->signal_ns)	/* a later RTO must not restart the latency clock */
+			f->signal_ns = ev->ts_ns;
 		flow_move(d, f, MOVE_RTO, now_ns());
 		return 0;
 	}
