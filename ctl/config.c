@@ -73,7 +73,7 @@ enum {
 	K_ENCAP_MODE, K_HOP_LIMIT, K_XDP_MODE, K_FASTPATH,
 	K_HEAVY_RATE, K_HEAVY_RATE_LOW, K_HEAVY_BYTES, K_DEMOTE_HOLD,
 	K_SCAN_PERIOD, K_RATE_TAU, K_IDLE_TIMEOUT,
-	K_CONG_THRESHOLD, K_CONG_PERIODS, K_RTO_GAP, K_PENALTY, K_MOVE_HOLD,
+	K_CONG_THRESHOLD, K_CONG_PERIODS, K_RETRANS_SHARE, K_RTO_GAP, K_PENALTY, K_MOVE_HOLD,
 	K_FLOWLET_GAP, K_FLOWLET_WAIT, K_MOVE_MICE,
 	K_FLOW_TABLE, K_STEER_TABLE, K_UMEM_FRAMES, K_RING_SIZE, K_BATCH,
 	K__N,
@@ -104,6 +104,7 @@ static const struct key keys[K__N] = {
 	[K_IDLE_TIMEOUT] = { "idle-timeout", S_CLASS, T_DUR, F(idle_timeout_ms), 1, MS_DAY, NULL },
 	[K_CONG_THRESHOLD] = { "signals", S_CONG, T_UINT, F(cong_threshold), 1, 1000000, NULL },
 	[K_CONG_PERIODS] = { "periods", S_CONG, T_UINT, F(cong_periods), 1, 1000, NULL },
+	[K_RETRANS_SHARE] = { "retrans-permille", S_CONG, T_UINT, F(retrans_share), 0, 1000, NULL },
 	[K_RTO_GAP]	= { "rto-gap", S_CONG, T_DUR, F(rto_gap_ms), 1, 60000, NULL },
 	[K_PENALTY]	= { "penalty", S_CONG, T_DUR, F(penalty_ms), 0, MS_HOUR, NULL },
 	[K_MOVE_HOLD]	= { "hold-down", S_CONG, T_DUR, F(move_hold_ms), 0, MS_HOUR, NULL },
@@ -440,6 +441,7 @@ void xs_cfg_defaults(struct xs_cfg *c, const char *tenant)
 
 	c->cong_threshold = 3;
 	c->cong_periods = 3;
+	c->retrans_share = 10;
 	c->rto_gap_ms = 100;
 	c->penalty_ms = 5000;
 	c->move_hold_ms = 2000;

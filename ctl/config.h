@@ -68,6 +68,8 @@ struct xs_cfg {
 	uint64_t cong_threshold;	/* signals (retransmissions, CWR) per scan
 					   period that mark the flow's path congested */
 	uint64_t cong_periods;		/* consecutive congested periods before a move */
+	uint64_t retrans_share;		/* per mille of a period's packets that must be
+					   retransmissions for them to count */
 	uint64_t rto_gap_ms;		/* a retransmission after this idle gap: RTO */
 	uint64_t penalty_ms;		/* a path left behind is avoided ~this long */
 	uint64_t move_hold_ms;		/* a moved flow is not moved again before */

@@ -128,6 +128,7 @@ struct xs_cflow {
 	bool manual;		/* steered by an operator: the controller keeps it */
 	/* congestion (issue: react to congestion) */
 	uint32_t retrans, cwr, rto;	/* the datapath's counters at the last scan */
+	uint64_t cong_pkts;	/* packets at the last scan, for the loss share */
 	uint32_t cong_periods;	/* consecutive congested scan periods */
 	uint32_t prev_path;	/* before the last move; XS_NO_PATH: the default */
 	uint32_t moves;

@@ -167,6 +167,12 @@ static int drop_caps(void)
 	return err;
 }
 
+/* The path an entry puts the flow on, now or once its pending move is made. */
+static uint32_t entry_path(const struct xs_steer_entry *e)
+{
+	return e->flags & XS_STEER_F_PENDING ? e->next_path_id : e->path_id;
+}
+
 /* ---- paths ---- */
 
 static void path_desc(const struct dpath *dp, char *buf, size_t len)
@@ -233,9 +239,20 @@ static int path_install(struct xs_daemon *d, const struct xs_cfg_path *cp)
 	return 0;
 }
 
+/*
+ * A flow goes onto a path like a move: the XDP program switches it at the
+ * first flowlet gap (or the deadline), so the first packets on the SR path
+ * do not overtake those still queued on the default path.
+ */
 static int steer_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t path_id)
 {
-	struct xs_steer_entry e = { .path_id = path_id, .since_ns = now_ns() };
+	uint64_t now = now_ns();
+	struct xs_steer_entry e = {
+		.path_id = XS_PATH_NONE,
+		.flags = XS_STEER_F_PENDING,
+		.next_path_id = path_id,
+		.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL,
+	};
 
 	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
 		d->steer_failed++;
@@ -271,9 +288,9 @@ static void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 	if (f->path_id != XS_NO_PATH)
 		return;
 	/* an operator's (or a previous daemon's) entry: adopt its path */
-	if (!bpf_map_lookup_elem(d->steer_fd, &f->key, &cur) && cur.path_id < XS_PATHS_MAX) {
+	if (!bpf_map_lookup_elem(d->steer_fd, &f->key, &cur) && entry_path(&cur) < XS_PATHS_MAX) {
 		f->manual = cur.flags & XS_STEER_F_MANUAL;
-		flow_assign(d, f, cur.path_id);
+		flow_assign(d, f, entry_path(&cur));
 		return;
 	}
 	id = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
@@ -330,7 +347,8 @@ static int path_remove(struct xs_daemon *d, uint32_t id)
 	while (!bpf_map_get_next_key(d->steer_fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (!bpf_map_lookup_elem(d->steer_fd, &key, &e) && e.path_id == id)
+		if (!bpf_map_lookup_elem(d->steer_fd, &key, &e) &&
+		    (e.path_id == id || entry_path(&e) == id))
 			bpf_map_delete_elem(d->steer_fd, &key);
 	}
 	xs_dp_del_path(d->dp, id);
@@ -431,19 +449,38 @@ static void flow_congestion(struct xs_daemon *d, struct xs_cflow *f,
 		 drto = st->tcp_rto - f->rto;
 	bool first = !f->counters_valid;
 
+	uint64_t dpkts = st->packets - f->cong_pkts, scan_ns = d->cfg.scan_period_ms * 1000000ULL;
+
 	if ((int32_t)drto < 0)
 		drto = 0;	/* the last scan had counted the RTO an event then acted on */
 	f->retrans = st->tcp_retrans;
 	f->cwr = st->tcp_cwr;
 	f->rto = st->tcp_rto;
+	f->cong_pkts = st->packets;
 	f->counters_valid = true;
 	if (f->move_pending)
 		move_done(d, f);
 	if (first)
 		return;
+	/*
+	 * Right after a flow changes path its packets can overtake those still
+	 * on the old one: the receiver's duplicate ACKs make the sender resend
+	 * what was never lost. Those are not the new path's fault.
+	 */
+	if (f->steered_ns && now - f->steered_ns < 2 * scan_ns) {
+		if (!f->move_pending) {
+			f->cong_periods = 0;
+			f->signal_ns = 0;
+		}
+		f->cong_event = false;
+		return;
+	}
+	/* probing TCP loses a little anywhere: retransmissions count above a share */
+	if ((uint64_t)dret * 1000 < d->cfg.retrans_share * dpkts)
+		dret = 0;
 	if (drto) {
 		flow_move(d, f, MOVE_RTO, now);
-	} else if (f->cong_event || dret + dcwr >= d->cfg.cong_threshold) {
+	} else if (dret + dcwr >= d->cfg.cong_threshold) {
 		if (!f->signal_ns)
 			f->signal_ns = now;
 		if (++f->cong_periods >= d->cfg.cong_periods)
@@ -619,7 +656,7 @@ static void adopt_steered(struct xs_daemon *d)
 		prev = &key;
 		if (bpf_map_lookup_elem(d->steer_fd, &key, &e))
 			continue;
-		if (e.path_id >= XS_PATHS_MAX || !d->paths[e.path_id].present) {
+		if (entry_path(&e) >= XS_PATHS_MAX || !d->paths[entry_path(&e)].present) {
 			/* its path is not configured any more: back to the fast path */
 			bpf_map_delete_elem(d->steer_fd, &key);
 			prev = NULL;
@@ -632,7 +669,7 @@ static void adopt_steered(struct xs_daemon *d)
 		f->cls.heavy = true;
 		f->seen = true;
 		f->last_seen_ns = now;
-		flow_assign(d, f, e.path_id);
+		flow_assign(d, f, entry_path(&e));
 		d->adopted++;
 	}
 }
@@ -1046,6 +1083,15 @@ static void reload(struct xs_daemon *d)
 	d->cfg.scan_period_ms = nc->scan_period_ms;
 	d->cfg.rate_tau_ms = nc->rate_tau_ms;
 	d->cfg.idle_timeout_ms = nc->idle_timeout_ms;
+	d->cfg.cong_threshold = nc->cong_threshold;
+	d->cfg.cong_periods = nc->cong_periods;
+	d->cfg.retrans_share = nc->retrans_share;
+	d->cfg.rto_gap_ms = nc->rto_gap_ms;
+	d->cfg.penalty_ms = nc->penalty_ms;
+	d->cfg.move_hold_ms = nc->move_hold_ms;
+	d->cfg.flowlet_gap_us = nc->flowlet_gap_us;
+	d->cfg.flowlet_wait_us = nc->flowlet_wait_us;
+	d->cfg.move_mice = nc->move_mice;
 	class_cfg(d);
 	write_xdp_config(d);
 	/* paths: removed or changed ones go (their flows move), new ones come */
