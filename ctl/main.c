@@ -20,7 +20,8 @@ static const struct xs_cmd commands[] = {
 	  NULL, attach_opts, cmd_attach },
 	{ "detach", "Detach the XDP program and remove its pinned maps.",
 	  NULL, detach_opts, cmd_detach },
-	{ "flows", "List the flow table, most bytes first.", NULL, flows_opts, cmd_flows },
+	{ "flows", "List the flows: the daemon's view (rate first) or the pinned map (bytes first).",
+	  NULL, flows_opts, cmd_flows },
 	{ "stats", "Datapath counters: verdicts and reasons, summed over CPUs.",
 	  NULL, stats_opts, cmd_stats },
 	{ "run", "Run the AF_XDP datapath: steered flows leave on SRv6 paths.",
@@ -41,7 +42,7 @@ static void usage(FILE *f)
 {
 	const struct xs_cmd *c;
 
-	fprintf(f, "Usage: xsteer [-j] [-v] COMMAND [OPTIONS]\n\n"
+	fprintf(f, "Usage: xsteer [-j] [-v] [-h] [-V] COMMAND [OPTIONS]\n\n"
 		   "Host-side traffic engineering: steer heavy-hitter flows onto SRv6 paths.\n\n"
 		   "Commands:\n");
 	for (c = commands; c->name; c++)
