@@ -17,7 +17,15 @@
 const struct xs_opt run_opts[] = {
 	{ "tenant", 't', "NAME", "tenant: names the namespace, devices, pins and socket", NULL },
 	{ "config", 'c', "FILE", "configuration file (INI); SIGHUP reloads it", NULL },
-	XS_ATTACH_OPTS,
+	{ "dev", 'd', "IF", "host-facing interface (with --tenant: xs-<tenant>-h)", NULL },
+	{ "uplink", 'u', "IF", "uplink: fast path and AF_XDP transmit (with --tenant: xs-<tenant>-u)",
+	  NULL },
+	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" },
+	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" },
+	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" },
+	{ "steer-table-size", 0, "N", "steered flows at most", "4096" },
+	{ "pin-dir", 0, "DIR", "bpffs directory of the pinned maps (with --tenant: "
+	  "/sys/fs/bpf/xsteer/<tenant>, else /sys/fs/bpf/xsteer/<dev>)", NULL },
 	{ "netns", 0, "NAME", "enter this network namespace first (/run/netns/NAME)", "xs-<tenant>" },
 	{ "host-if", 0, "IF", "host-side veth end: its offloads are checked before entering --netns", "xs-<tenant>" },
 	{ "path", 'p', "SPEC", "paths for manual steering (pool default): 'ID,MODE,SRC,SID[,SID...]', ';' between", NULL },
