@@ -44,12 +44,9 @@ static __always_inline int xs_fastpath(struct xdp_md *ctx, struct xs_pkt *p,
 	void *data = (void *)(long)ctx->data;
 	struct bpf_fib_lookup fib = {};
 	struct ethhdr *eth = data;
-	struct xs_config *cfg;
-	__u32 zero = 0;
 	int rc;
 
-	cfg = bpf_map_lookup_elem(&xs_config, &zero);
-	if (!cfg || !(cfg->flags & XS_CFG_F_REDIRECT)) {
+	if (!p->cfg || !(p->cfg->flags & XS_CFG_F_REDIRECT)) {
 		*why = XS_STAT_PASS_REDIRECT_OFF;
 		return XDP_PASS;
 	}

@@ -56,6 +56,8 @@ struct xs_pkt {
 	__u32 l3_len;		/* bytes the IP header says: header + payload */
 	__u32 tcp_seq;		/* host order */
 	__u32 tcp_len;		/* sequence space: payload + SYN + FIN */
+	const struct xs_config *cfg;	/* looked up once per packet (never NULL
+					   for an array, but the verifier asks) */
 	__u64 now;		/* bpf_ktime_get_ns() when accounted */
 	__u64 prev_seen_ns;	/* the flow's previous packet; 0: a new flow */
 	__u16 l3_proto;		/* ETH_P_IP / ETH_P_IPV6, host order */

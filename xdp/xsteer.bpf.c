@@ -16,37 +16,8 @@ static __always_inline int xs_seq_after(__u32 a, __u32 b)
 	return (__s32)(a - b) > 0;	/* wrap-around safe, as TCP's after() */
 }
 
-/*
- * The flow's bytes went from old to old + len: tell the controller the
- * moment it crosses the heavy-hitter threshold, so steering does not wait
- * for the next scan. The fetch-add's old value makes this fire once even
- * with two CPUs on one flow.
- */
-static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old, __u64 now)
-{
-	struct xs_config *cfg;
-	struct xs_event *ev;
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&xs_config, &zero);
-	if (!cfg || !cfg->heavy_bytes || old >= cfg->heavy_bytes ||
-	    old + p->l3_len < cfg->heavy_bytes)
-		return;
-	ev = bpf_ringbuf_reserve(&xs_events, sizeof(*ev), 0);
-	if (!ev) {
-		xs_count(XS_STAT_EVENT_LOST);
-		return;
-	}
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->ts_ns = now;
-	ev->key = p->key;
-	ev->type = XS_EV_HEAVY;
-	ev->value = old + p->l3_len;
-	bpf_ringbuf_submit(ev, 0);
-	xs_count(XS_STAT_EVENT_HEAVY);
-}
-
-static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value)
+static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value,
+				     enum xs_stat counted)
 {
 	struct xs_event *ev;
 
@@ -61,7 +32,23 @@ static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value)
 	ev->type = type;
 	ev->value = value;
 	bpf_ringbuf_submit(ev, 0);
-	xs_count(XS_STAT_EVENT_CONG);
+	xs_count(counted);
+}
+
+/*
+ * The flow's bytes went from old to old + len: tell the controller the
+ * moment it crosses the heavy-hitter threshold, so steering does not wait
+ * for the next scan. The fetch-add's old value makes this fire once even
+ * with two CPUs on one flow.
+ */
+static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old)
+{
+	const struct xs_config *cfg = p->cfg;
+
+	if (!cfg || !cfg->heavy_bytes || old >= cfg->heavy_bytes ||
+	    old + p->l3_len < cfg->heavy_bytes)
+		return;
+	xs_event(p, XS_EV_HEAVY, old + p->l3_len, XS_STAT_EVENT_HEAVY);
 }
 
 /*
@@ -73,13 +60,10 @@ static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value)
  */
 static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stats *fs)
 {
-	struct xs_config *cfg;
-	__u32 zero = 0, cnt, type = 0;
+	const struct xs_config *cfg = p->cfg;
+	__u32 cnt, type = 0;
 
-	if (!(fs->flags & XS_FLOW_F_SEQ_VALID))
-		return;
-	cfg = bpf_map_lookup_elem(&xs_config, &zero);
-	if (!cfg)
+	if (!(fs->flags & XS_FLOW_F_SEQ_VALID) || !cfg)
 		return;
 	/* a keep-alive probe (seq = highest - 1, at most one byte) is no loss */
 	if (p->tcp_len && xs_seq_after(fs->tcp_seq_max, p->tcp_seq) &&
@@ -90,7 +74,8 @@ static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stat
 		if (cfg->rto_gap_ns && p->now - fs->last_seen_ns >= cfg->rto_gap_ns) {
 			__sync_fetch_and_add(&fs->tcp_rto, 1);
 			xs_count(XS_STAT_TCP_RTO);
-			xs_event(p, XS_EV_RTO, p->now - fs->last_seen_ns);
+			xs_event(p, XS_EV_RTO, p->now - fs->last_seen_ns,
+				 XS_STAT_EVENT_CONG);
 		}
 	}
 	if (p->tcp_flags & 0x80) {	/* CWR */
@@ -107,7 +92,7 @@ static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stat
 	}
 	cnt = __sync_fetch_and_add(&fs->sig_count, 1) + 1;
 	if (cnt == cfg->sig_threshold)
-		xs_event(p, type, cnt);
+		xs_event(p, type, cnt, XS_STAT_EVENT_CONG);
 }
 
 static __always_inline void xs_account(struct xs_pkt *p)
@@ -154,7 +139,7 @@ static __always_inline void xs_account(struct xs_pkt *p)
 	__sync_fetch_and_add(&fs->packets, 1);
 	old = __sync_fetch_and_add(&fs->bytes, p->l3_len);
 	if (!(p->key.flags & XS_KEY_F_NOPORTS))
-		xs_heavy_event(p, old, now);
+		xs_heavy_event(p, old);
 	/*
 	 * Plain stores below: BPF atomics need 32/64-bit operands, and a lost
 	 * race between two CPUs on one flow costs a nanosecond of last_seen
@@ -205,15 +190,14 @@ static __always_inline int xs_ttl(struct xs_pkt *p, struct xdp_md *ctx)
 }
 
 /* Hand the frame to this queue's AF_XDP socket, with the path in metadata. */
-static __always_inline int xs_to_xsk(struct xdp_md *ctx, struct xs_steer_entry *steer)
+static __always_inline int xs_to_xsk(struct xdp_md *ctx, const struct xs_config *cfg,
+				     struct xs_steer_entry *steer)
 {
 	struct xs_xsk_meta *meta;
-	struct xs_config *cfg;
-	__u32 zero = 0, path_id = steer->path_id;
+	__u32 path_id = steer->path_id;
 	void *data;
 	int act;
 
-	cfg = bpf_map_lookup_elem(&xs_config, &zero);
 	if (cfg && cfg->xsk_frame_max &&
 	    ctx->data_end - ctx->data > cfg->xsk_frame_max)
 		return xs_verdict(XDP_PASS, XS_STAT_PASS_XSK_TOO_BIG);
@@ -240,11 +224,9 @@ static __always_inline int xs_to_xsk(struct xdp_md *ctx, struct xs_steer_entry *
  */
 static __always_inline void xs_move(struct xs_pkt *p, struct xs_steer_entry *steer)
 {
-	struct xs_config *cfg;
-	__u32 zero = 0;
+	const struct xs_config *cfg = p->cfg;
 	enum xs_stat why;
 
-	cfg = bpf_map_lookup_elem(&xs_config, &zero);
 	if (!p->prev_seen_ns || (cfg && p->now - p->prev_seen_ns >= cfg->flowlet_gap_ns))
 		why = XS_STAT_MOVE_GAP;
 	else if (p->now >= steer->deadline_ns)
@@ -263,9 +245,11 @@ int xs_xdp(struct xdp_md *ctx)
 	struct xs_steer_entry *steer;
 	struct xs_pkt p = {};
 	enum xs_stat why = XS_STAT_PASS_FIB_OTHER;
+	__u32 zero = 0;
 	int rc, act;
 
 	xs_count(XS_STAT_RX);
+	p.cfg = bpf_map_lookup_elem(&xs_config, &zero);
 
 	rc = xs_parse(ctx, &p);
 	switch (rc) {
@@ -293,7 +277,7 @@ int xs_xdp(struct xdp_md *ctx)
 		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
 	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1)
-		return xs_to_xsk(ctx, steer);
+		return xs_to_xsk(ctx, p.cfg, steer);
 
 fastpath:
 	act = xs_fastpath(ctx, &p, &why);
