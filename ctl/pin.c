@@ -8,15 +8,12 @@
 #include <unistd.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "xs_shared.h"
+#include "xsteer.skel.h"
 #include "out.h"
 #include "pin.h"
 
-/* every map attach pins (all of the object's maps): detach removes these */
-static const char *const xs_map_names[] = {
-	XS_MAP_FLOWS, XS_MAP_STEER, XS_MAP_XSKS, XS_MAP_TX_PORTS,
-	XS_MAP_STATS, XS_MAP_CONFIG, XS_MAP_EVENTS, NULL,
-};
 
 int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len)
 {
@@ -107,17 +104,29 @@ int xs_pin_open_map(const char *dir, const char *name)
 	return fd;
 }
 
+/*
+ * attach pins every map of the object; the same object names what to
+ * unpin here, so a map added later cannot be left behind.
+ */
 int xs_pin_remove(const char *dir)
 {
+	struct xsteer_bpf *skel = xsteer_bpf__open();
 	char path[PATH_MAX];
-	int i, err = 0;
+	struct bpf_map *m;
+	int err = 0;
 
-	for (i = 0; xs_map_names[i]; i++) {
-		if (xs_pin_path(dir, xs_map_names[i], path, sizeof(path)))
+	if (!skel) {
+		err = -errno;
+		xs_error("cannot open the XDP object: %s", strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_map(m, skel->obj) {
+		if (xs_pin_path(dir, bpf_map__name(m), path, sizeof(path)))
 			continue;
 		if (unlink(path) && errno != ENOENT && !err)
 			err = -errno;
 	}
+	xsteer_bpf__destroy(skel);
 	if (rmdir(dir) && errno != ENOENT && errno != ENOTEMPTY && !err)
 		err = -errno;
 	if (err)
