@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -18,7 +17,6 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
-#include <linux/sockios.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xs_shared.h"
@@ -30,6 +28,7 @@
 #include "flowfmt.h"
 #include "log.h"
 #include "metrics.h"
+#include "netdev.h"
 #include "nexthop.h"
 #include "out.h"
 #include "pin.h"
@@ -81,21 +80,6 @@ static uint64_t now_ns(void)
 
 /* ---- setup helpers ---- */
 
-static int offload_on(const char *ifname, uint32_t cmd)
-{
-	struct ethtool_value ev = { .cmd = cmd };
-	struct ifreq ifr = { .ifr_data = (void *)&ev };
-	int fd, on;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-	on = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : (int)ev.data;
-	close(fd);
-	return on;
-}
-
 /*
  * Frames from local sockets leave the host-side veth with partial checksums
  * and as GSO super-frames unless these offloads are off; AF_XDP would then
@@ -117,7 +101,7 @@ static int check_host_offloads(const char *ifname)
 		return -ENODEV;
 	}
 	for (i = 0; i < sizeof(feats) / sizeof(feats[0]); i++)
-		if (offload_on(ifname, feats[i].cmd) > 0)
+		if (xs_netdev_offload(ifname, feats[i].cmd) > 0)
 			snprintf(on + strlen(on), sizeof(on) - strlen(on), "%s%s",
 				 on[0] ? ", " : "", feats[i].name);
 	if (on[0]) {

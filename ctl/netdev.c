@@ -89,21 +89,36 @@ out:
 	return err;
 }
 
-int xs_netdev_driver(const char *ifname, char *drv, size_t len)
+/* One ethtool command (cmd points at its struct, first field .cmd). */
+static int ethtool(const char *ifname, void *cmd)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = {};
+	struct ifreq ifr = { .ifr_data = cmd };
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
-	ifr.ifr_data = (void *)&info;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		err = -errno;
-	else
-		snprintf(drv, len, "%s", info.driver);
 	close(fd);
 	return err;
+}
+
+int xs_netdev_driver(const char *ifname, char *drv, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	int err = ethtool(ifname, &info);
+
+	if (!err)
+		snprintf(drv, len, "%s", info.driver);
+	return err;
+}
+
+int xs_netdev_offload(const char *ifname, uint32_t cmd)
+{
+	struct ethtool_value ev = { .cmd = cmd };
+	int err = ethtool(ifname, &ev);
+
+	return err ? err : (int)ev.data;
 }

@@ -15,5 +15,7 @@
 int xs_netdev_xdp_features(int ifindex, uint64_t *features);
 /* Driver name via the ethtool ioctl, e.g. "veth", "macvlan". */
 int xs_netdev_driver(const char *ifname, char *drv, size_t len);
+/* An ethtool get (ETHTOOL_GTXCSUM, GTSO, GGSO...): 1 on, 0 off, or -errno. */
+int xs_netdev_offload(const char *ifname, uint32_t cmd);
 
 #endif
