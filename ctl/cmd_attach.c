@@ -70,21 +70,19 @@ static bool uplink_takes_redirect(const char *uplink, int ifindex)
 	return false;
 }
 
-static int find_ours(struct xdp_multiprog *mp, struct xdp_program **ours)
+/* xsteer's program among those on the interface, or NULL. */
+static struct xdp_program *find_ours(struct xdp_multiprog *mp)
 {
 	struct xdp_program *p;
 
-	*ours = NULL;
 	if (xdp_multiprog__is_legacy(mp)) {
 		p = xdp_multiprog__main_prog(mp);
-		if (p && !strcmp(xdp_program__name(p), XS_PROG_NAME))
-			*ours = p;
-		return 0;
+		return p && !strcmp(xdp_program__name(p), XS_PROG_NAME) ? p : NULL;
 	}
 	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
 		if (!strcmp(xdp_program__name(p), XS_PROG_NAME))
-			*ours = p;
-	return 0;
+			return p;
+	return NULL;
 }
 
 static int set_pin_paths(struct bpf_object *obj, const char *dir)
@@ -136,13 +134,13 @@ int xs_attach_parse(struct xs_args *a, struct xs_attach_req *r)
 bool xs_attached(int ifindex)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct xdp_program *ours = NULL;
+	bool ours;
 
 	if (libxdp_get_error(mp) || !mp)
 		return false;
-	find_ours(mp, &ours);
+	ours = find_ours(mp) != NULL;
 	xdp_multiprog__close(mp);
-	return ours != NULL;
+	return ours;
 }
 
 int xs_attach(struct xs_attach_req *r)
@@ -282,7 +280,7 @@ int cmd_detach(struct xs_args *a)
 		xs_error("detach: no XDP program on '%s'", dev);
 		return -ENOENT;
 	}
-	find_ours(mp, &ours);
+	ours = find_ours(mp);
 	if (!ours) {
 		xs_error("detach: the XDP program on '%s' is not xsteer's; leaving it", dev);
 		err = -ENOENT;
