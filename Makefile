@@ -50,14 +50,24 @@ check-deps:
 deps:
 	scripts/install-deps
 
-$(BUILD)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS)
+# A BPF object must not reach glibc's headers: -target bpf is neither of
+# glibc's ABIs, so a machine without 32-bit libc headers fails on
+# gnu/stubs-32.h. The dependency list clang writes is checked every build.
+define bpf_compile
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -MD -MF $@.d -c $< -o $@
+	@if grep -qE '/(sys|gnu|bits)/|features\.h' $@.d; then \
+		echo "$<: includes glibc headers (BPF code may use only standalone UAPI headers):" >&2; \
+		tr ' ' '\n' < $@.d | grep -E '/(sys|gnu|bits)/|features\.h' | sed 's/^/  /' >&2; \
+		rm -f $@; exit 1; fi
+endef
+
+$(BUILD)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS)
+	$(bpf_compile)
 
 # cgroup/sock_create program netns/xsteer-netns attaches for --match cgroup=
 $(BUILD)/netns/cgmark.bpf.o: netns/cgmark.bpf.c
-	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(bpf_compile)
 
 $(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .skel.h,,$(@F))_bpf > $@
@@ -97,8 +107,7 @@ tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuz
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router
 $(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o: tests/ns/%.bpf.c
-	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(bpf_compile)
 
 # Installs what is missing (root), builds, runs every suite; goes on after
 # a failure and fails at the end if any did.
@@ -127,13 +136,8 @@ $(BUILD)/tests/bpf-stats-hold: tests/bench/bpf-stats-hold.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
-$(BUILD)/tests/xdp-pass.bpf.o: tests/bench/xdp-pass.bpf.c
-	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BUILD)/tests/xdp-count-drop.bpf.o: tests/bench/xdp-count-drop.bpf.c
-	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/tests/xdp-pass.bpf.o $(BUILD)/tests/xdp-count-drop.bpf.o: $(BUILD)/tests/%.bpf.o: tests/bench/%.bpf.c
+	$(bpf_compile)
 
 # DESTDIR stages the tree (packaging); the unit names the final $(SBINDIR).
 # After a real install: systemctl daemon-reload.

@@ -18,10 +18,27 @@
 #include <linux/in.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <bpf/bpf_endian.h>
 #include "xs_shared.h"
+
+/*
+ * <linux/icmp.h> pulls in <linux/if.h> and through it glibc's <sys/socket.h>,
+ * which cannot be compiled for -target bpf without 32-bit libc headers. The
+ * BPF side includes only UAPI headers that stand alone, so the few ICMP bits
+ * the parser needs are spelled out here (RFC 792 / RFC 4443 values).
+ */
+struct xs_icmp_echo {
+	__u8	type;
+	__u8	code;
+	__sum16	checksum;
+	__be16	id;
+	__be16	sequence;
+};
+
+#define XS_ICMP_ECHOREPLY	0
+#define XS_ICMP_ECHO		8
+#define XS_ICMPV6_ECHO_REQUEST	128
+#define XS_ICMPV6_ECHO_REPLY	129
 
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD 0x88A8
@@ -115,16 +132,16 @@ static __always_inline int xs_parse_l4(struct xs_pkt *p, void *l4, void *l3_end,
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6: {
 		/* type, code, checksum, then id/sequence for echo */
-		struct icmphdr *ih = l4;
+		struct xs_icmp_echo *ih = l4;
 
 		if ((void *)(ih + 1) > data_end || (void *)(ih + 1) > l3_end)
 			return XS_STAT_DROP_TRUNCATED;
 		if ((proto == IPPROTO_ICMP &&
-		     (ih->type == ICMP_ECHO || ih->type == ICMP_ECHOREPLY)) ||
+		     (ih->type == XS_ICMP_ECHO || ih->type == XS_ICMP_ECHOREPLY)) ||
 		    (proto == IPPROTO_ICMPV6 &&
-		     (ih->type == ICMPV6_ECHO_REQUEST ||
-		      ih->type == ICMPV6_ECHO_REPLY)))
-			p->key.sport = ih->un.echo.id;
+		     (ih->type == XS_ICMPV6_ECHO_REQUEST ||
+		      ih->type == XS_ICMPV6_ECHO_REPLY)))
+			p->key.sport = ih->id;
 		return 0;
 	}
 	default:

@@ -11,12 +11,8 @@
 
 #include <linux/types.h>
 
-#ifndef __bpf__
-#include <assert.h>
+/* _Static_assert is C11 itself: no <assert.h>, which would pull glibc into BPF */
 #define XS_STATIC_ASSERT(c, m) _Static_assert(c, m)
-#else
-#define XS_STATIC_ASSERT(c, m) _Static_assert(c, m)
-#endif
 
 /* Map names as the kernel sees them (15 characters at most) and pinned. */
 #define XS_MAP_FLOWS	 "xs_flows"
