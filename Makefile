@@ -113,7 +113,7 @@ $(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o:
 # a failure and fails at the end if any did.
 test: deps
 	$(MAKE) tests
-	BUILD=$(BUILD) tests/run-all
+	BUILD=$(BUILD) XS_STRICT=1 tests/run-all
 
 # The README's first command: installs what is missing, builds, runs the demo.
 demo: deps

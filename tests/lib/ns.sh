@@ -15,6 +15,11 @@
 # processes) alive and prints how to enter it and how to tear it down.
 #
 # Exit codes: 0 all passed, 1 a check failed, 77 the whole test skipped.
+#
+# XS_STRICT=1 (set by `make test`, which installs every dependency first):
+# a missing command or build product is a failure, not a skip, because then
+# scripts/install-deps or the Makefile lacks something. Only what the kernel
+# cannot do still skips.
 
 XS_EXIT_SKIP=77
 
@@ -30,6 +35,8 @@ xs_log() { printf '# %s\n' "$*"; }
 xs_pass() { XS_NPASS=$((XS_NPASS + 1)); printf 'PASS: %s\n' "$*"; }
 xs_fail() { XS_NFAIL=$((XS_NFAIL + 1)); printf 'FAIL: %s (%s)\n' "$1" "${2:-}"; }
 xs_skip() { XS_NSKIP=$((XS_NSKIP + 1)); printf 'SKIP: %s (%s)\n' "$1" "${2:-}"; }
+# one check cannot run because a tool is missing: skip by hand, fail under XS_STRICT=1
+xs_skip_missing() { if [[ ${XS_STRICT:-0} == 1 ]]; then xs_fail "$1" "$2"; else xs_skip "$1" "$2"; fi; }
 
 # xs_check DESC DETAILS CMD...: PASS if CMD succeeds, else FAIL with DETAILS.
 xs_check()
@@ -61,12 +68,29 @@ xs_finish()
 	exit 1
 }
 
+# Something the project should have provided is missing: skip when run by
+# hand, fail under XS_STRICT=1.
+xs_missing()
+{
+	[[ ${XS_STRICT:-0} == 1 ]] && xs_die "$1 (a dependency the project must provide)"
+	xs_skip_all "$1"
+}
+
 xs_require_cmd()
 {
 	local c
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 ||
-			xs_skip_all "'$c' not found; scripts/install-deps installs it"
+			xs_missing "'$c' not found; scripts/install-deps must install it"
+	done
+}
+
+# Build products a test needs: make tests builds them.
+xs_require_built()
+{
+	local f
+	for f in "$@"; do
+		[[ -e $f ]] || xs_missing "$f is not built (make tests)"
 	done
 }
 
