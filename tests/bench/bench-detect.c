@@ -16,6 +16,10 @@
  * costs milliseconds. The ring buffer is drained after every burst of a
  * flow, and a burst is always cut at the packet that crosses the
  * threshold, so an event read right after it was raised by that packet.
+ * Detection delay, in the flow's own packets from the one that crossed the
+ * threshold: to its event, and to its presence in the flow map (looked up
+ * after every burst of a heavy hitter until found; a detector that admits
+ * flows into the map late shows it there).
  * The program runs in a fresh network namespace (unshare), where its FIB
  * lookup finds no route: every packet ends as XDP_PASS after accounting.
  *
@@ -182,6 +186,8 @@ struct flow {
 	uint32_t pkts;		/* packets sent so far */
 	uint32_t cross_pkt;	/* packet that took it to the threshold (1-based) */
 	uint32_t event_pkt;	/* packets it had sent when its event was read */
+	uint32_t map_pkt;	/* ... when it was first seen in the flow map at or
+				 * after the crossing */
 	uint32_t nevents;
 };
 
@@ -217,7 +223,7 @@ static void flow_set(struct trace *t, uint32_t i, uint64_t start, uint64_t size,
 	f->burst = (uint16_t)burst;
 	f->gap_ns = (uint32_t)((uint64_t)burst * l3 * 8 * 1000000000ULL / rate_bps);
 	f->bytes = packetized(size, l3, &np);
-	f->cross_pkt = f->event_pkt = NO_PKT;
+	f->cross_pkt = f->event_pkt = f->map_pkt = NO_PKT;
 	t->packets += np;
 	t->bytes += f->bytes;
 }
@@ -329,7 +335,7 @@ static void trace_reset(struct trace *t)
 	for (i = 0; i < t->n; i++) {
 		t->f[i].sent = 0;
 		t->f[i].pkts = 0;
-		t->f[i].cross_pkt = t->f[i].event_pkt = NO_PKT;
+		t->f[i].cross_pkt = t->f[i].event_pkt = t->f[i].map_pkt = NO_PKT;
 		t->f[i].nevents = 0;
 	}
 }
@@ -392,7 +398,7 @@ struct replay {
 	struct xsteer_bpf *skel;
 	struct ring_buffer *rb;
 	struct trace *t;
-	int prog_fd;
+	int prog_fd, flows_fd;
 	struct pkt tmpl;	/* Ethernet + IPv6 + UDP, MTU-sized */
 	uint64_t runs;
 	uint64_t events_unknown;
@@ -465,6 +471,36 @@ static int run_pkts(struct replay *r, uint32_t id, uint32_t l3, uint32_t count)
 	return 0;
 }
 
+/* The key the program makes of flow id's packets (see run_pkts()). */
+static void flow_key(uint32_t id, struct xs_flow_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->saddr[0] = htonl(0xfd000001);
+	k->saddr[3] = htonl(id);
+	k->daddr[0] = htonl(0xfd000002);
+	k->daddr[3] = htonl(1);
+	k->sport = htons((uint16_t)(1024 + id % 60000));
+	k->dport = htons(80);
+	k->proto = IPPROTO_UDP;
+}
+
+/*
+ * A heavy hitter past its crossing packet and not yet found in the flow
+ * map: is it there now? (One lookup per burst until it is.)
+ */
+static void check_map(struct replay *r, uint32_t id)
+{
+	struct flow *f = &r->t->f[id];
+	struct xs_flow_stats st;
+	struct xs_flow_key k;
+
+	if (f->cross_pkt == NO_PKT || f->map_pkt != NO_PKT)
+		return;
+	flow_key(id, &k);
+	if (!bpf_map_lookup_elem(r->flows_fd, &k, &st))
+		f->map_pkt = f->pkts;
+}
+
 /* `count` same-size packets, cut at the one that crosses the threshold. */
 static int send_run(struct replay *r, uint32_t id, uint32_t l3, uint32_t count, uint64_t thr)
 {
@@ -476,8 +512,11 @@ static int send_run(struct replay *r, uint32_t id, uint32_t l3, uint32_t count, 
 
 		f->cross_pkt = f->pkts + j;
 		err = run_pkts(r, id, l3, j);
-		if (err || j == count)
+		if (err)
 			return err;
+		check_map(r, id);
+		if (j == count)
+			return 0;
 		return run_pkts(r, id, l3, count - j);
 	}
 	return run_pkts(r, id, l3, count);
@@ -503,6 +542,7 @@ static int send_burst(struct replay *r, uint32_t id, uint64_t thr)
 		if (err)
 			return err;
 	}
+	check_map(r, id);
 	return f->sent < f->bytes;
 }
 
@@ -563,7 +603,8 @@ struct score {
 	uint32_t size;
 	uint64_t hh_true, ev_tp, ev_fp, map_tp, map_fp, rep_tp, rep_fp;
 	uint64_t topk_hit, topk_k;
-	uint32_t delay_p50, delay_p99, delay_max;
+	uint32_t delay_p50, delay_p99, delay_max;	/* to the event */
+	uint32_t mdelay_p50, mdelay_p99, mdelay_max;	/* to presence in the map */
 	uint64_t in_map, stat_full, stat_new, stat_event, stat_lost;
 	uint64_t key_val_bytes, memlock;
 	double secs;
@@ -633,7 +674,7 @@ static int score(struct replay *r, struct score *s)
 	struct xs_flow_stats *vals;
 	uint64_t *counted;	/* bytes the flow map holds per flow */
 	struct byid *tru = NULL, *det = NULL;
-	uint32_t *delays, nd = 0, ndet = 0, i, k;
+	uint32_t *delays, *mdelays = NULL, nd = 0, nmd = 0, ndet = 0, i, k;
 	__u32 token = 0, count;
 	bool first = true;
 	int err = 0;
@@ -642,9 +683,10 @@ static int score(struct replay *r, struct score *s)
 	vals = calloc(4096, sizeof(*vals));
 	counted = calloc(t->n, sizeof(*counted));
 	delays = calloc(t->n, sizeof(*delays));
+	mdelays = calloc(t->n, sizeof(*mdelays));
 	tru = calloc(t->n, sizeof(*tru));
 	det = calloc(t->n, sizeof(*det));
-	if (!keys || !vals || !counted || !delays || !tru || !det) {
+	if (!keys || !vals || !counted || !delays || !mdelays || !tru || !det) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -681,6 +723,8 @@ static int score(struct replay *r, struct score *s)
 		s->rep_fp += !hh && (ev || inmap);
 		if (hh && ev && f->cross_pkt != NO_PKT)
 			delays[nd++] = f->event_pkt - f->cross_pkt;
+		if (hh && f->map_pkt != NO_PKT)
+			mdelays[nmd++] = f->map_pkt - f->cross_pkt;
 		tru[i] = (struct byid){ f->bytes, i };
 		if (counted[i])
 			det[ndet++] = (struct byid){ counted[i], i };
@@ -692,6 +736,14 @@ static int score(struct replay *r, struct score *s)
 		s->delay_max = delays[nd - 1];
 	} else {
 		s->delay_p50 = s->delay_p99 = s->delay_max = NO_PKT;
+	}
+	if (nmd) {
+		qsort(mdelays, nmd, sizeof(*mdelays), cmp_u32);
+		s->mdelay_p50 = mdelays[(nmd - 1) / 2];
+		s->mdelay_p99 = mdelays[(nmd * 99 + 99) / 100 - 1];
+		s->mdelay_max = mdelays[nmd - 1];
+	} else {
+		s->mdelay_p50 = s->mdelay_p99 = s->mdelay_max = NO_PKT;
 	}
 	/* top-k by bytes: the true k largest against the map's k largest */
 	qsort(tru, t->n, sizeof(*tru), cmp_byid_desc);
@@ -723,6 +775,7 @@ out:
 	free(vals);
 	free(counted);
 	free(delays);
+	free(mdelays);
 	free(tru);
 	free(det);
 	return err;
@@ -767,6 +820,7 @@ static int run_one(struct trace *t, uint32_t size, struct score *s)
 		goto out;
 	}
 	r.prog_fd = bpf_program__fd(r.skel->progs.xs_xdp);
+	r.flows_fd = bpf_map__fd(r.skel->maps.xs_flows);
 	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.xs_events), on_event, &r, NULL);
 	if (!r.rb) {
 		err = -errno;
@@ -807,9 +861,9 @@ static const char *fmt_pkts(char *buf, size_t len, uint32_t v)
 
 static void print_row(const struct trace *t, const struct score *s)
 {
-	char a[16], b[16], c[16], d[16], e[16], f[16], g[16];
+	char a[16], b[16], c[16], d[16], e[16], f[16], g[16], h[16], i[16], j[16];
 
-	printf("| %s | %u | %llu | %s | %s | %s | %s | %s/%s/%s | %llu | %llu | %.1f | %.1f | %.1f |\n",
+	printf("| %s | %u | %llu | %s | %s | %s | %s | %s/%s/%s | %s/%s/%s | %llu | %llu | %.1f | %.1f | %.1f |\n",
 	       t->name, s->size, (unsigned long long)s->hh_true,
 	       fmt_ratio(a, sizeof(a), s->ev_tp, s->hh_true),
 	       fmt_ratio(b, sizeof(b), s->rep_tp, s->rep_tp + s->rep_fp),
@@ -817,6 +871,8 @@ static void print_row(const struct trace *t, const struct score *s)
 	       fmt_ratio(d, sizeof(d), s->topk_hit, s->topk_k),
 	       fmt_pkts(e, sizeof(e), s->delay_p50), fmt_pkts(f, sizeof(f), s->delay_p99),
 	       fmt_pkts(g, sizeof(g), s->delay_max),
+	       fmt_pkts(h, sizeof(h), s->mdelay_p50), fmt_pkts(i, sizeof(i), s->mdelay_p99),
+	       fmt_pkts(j, sizeof(j), s->mdelay_max),
 	       (unsigned long long)s->in_map, (unsigned long long)s->stat_full,
 	       (double)s->key_val_bytes / 1048576.0, (double)s->memlock / 1048576.0,
 	       s->secs);
@@ -921,10 +977,11 @@ int main(int argc, char **argv)
 		       (unsigned long long)t.packets, (double)t.bytes / 1e9,
 		       !strncmp(t.name, "flood", 5) ? "elephants mixed in" : "Poisson arrivals");
 		printf("\n| workload | flow table | heavy hitters | recall (event) | precision | "
-		       "recall (map) | top-%u | delay p50/p99/max (pkts) | flows in map | "
+		       "recall (map) | top-%u | delay to event p50/p99/max (pkts) | "
+		       "delay to map p50/p99/max (pkts) | flows in map | "
 		       "flow_table_full | key+value MiB | memlock MiB | replay s |\n",
 		       opt.topk);
-		printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		fflush(stdout);
 		for (i = 0; i < opt.nsizes; i++) {
 			struct score s;
