@@ -40,7 +40,8 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 demo
+.PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 \
+	bench-detect bench-scale demo
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -122,15 +123,32 @@ demo: deps
 
 # every benchmark, one after the other (never in parallel: they measure CPU)
 bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \
-		$(BUILD)/tests/xdp-count-drop.bpf.o
+		$(BUILD)/tests/xdp-count-drop.bpf.o $(BUILD)/tests/bench-detect \
+		$(BUILD)/tests/bench-scale-helper
 	BUILD=$(BUILD) tests/bench/bench-xdp
 	BUILD=$(BUILD) tests/bench/bench-srv6
+	BUILD=$(BUILD) tests/bench/bench-detect
+	BUILD=$(BUILD) tests/bench/bench-scale
 
 bench-xdp: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-xdp
 
 bench-srv6: all $(BUILD)/tests/xdp-count-drop.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-srv6
+
+# heavy-hitter detection of the XDP program over synthetic traces (issue 12)
+bench-detect: all $(BUILD)/tests/bench-detect
+	BUILD=$(BUILD) tests/bench/bench-detect
+
+# the controller with 10k/100k/1M flows in its pinned flow map (issue 12)
+bench-scale: all $(BUILD)/tests/bench-scale-helper
+	BUILD=$(BUILD) tests/bench/bench-scale
+
+$(BUILD)/tests/bench-detect: $(BUILD)/tests/bench/bench-detect.o $(TESTLIB:%.c=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lm
+
+$(BUILD)/tests/bench-scale-helper: $(BUILD)/tests/bench/bench-scale-helper.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/bpf-stats-hold: tests/bench/bpf-stats-hold.c
 	@mkdir -p $(@D)
