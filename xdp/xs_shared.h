@@ -22,6 +22,7 @@
 #define XS_MAP_STATS	 "xs_stats"
 #define XS_MAP_CONFIG	 "xs_config"
 #define XS_MAP_EVENTS	 "xs_events"
+#define XS_MAP_XSK_BEAT	 "xs_xsk_beat"
 
 #define XS_PROG_NAME	 "xs_xdp"
 
@@ -31,6 +32,20 @@
 #define XS_XSKS_MAX		64	/* RX queues with an AF_XDP socket */
 #define XS_TX_PORTS_MAX		64
 #define XS_EVENTS_BYTES		(256 * 1024)	/* ring buffer size */
+
+/*
+ * Fail-open on a stalled datapath. Each datapath thread writes the time
+ * (CLOCK_MONOTONIC ns, the clock of bpf_ktime_get_ns) into xs_xsk_beat[its
+ * RX queue] on every loop iteration, and waits in poll() at most
+ * XS_XSK_BEAT_MS, so an idle thread beats too. The XDP program redirects to
+ * a queue's socket only while that beat is younger than xs_config.
+ * xsk_stale_ns (0: XS_XSK_STALE_NS_DEFAULT); older, the frame goes to the
+ * kernel path (pass_xsk_stale). The default stays below TCP's minimum RTO
+ * (200 ms), so a sender's first retransmission already takes the kernel
+ * path.
+ */
+#define XS_XSK_BEAT_MS			20
+#define XS_XSK_STALE_NS_DEFAULT		(150ULL * 1000 * 1000)
 
 /* IPv6 extension headers walked before giving up (counted as too many). */
 #define XS_MAX_EXTHDRS		8
@@ -115,8 +130,10 @@ struct xs_config {
 	__u32 sig_threshold;	/* ...and reported when they reach this; 0: off */
 	__u32 pad0;
 	__u64 flowlet_gap_ns;	/* idle time that lets a pending move happen */
+	__u64 xsk_stale_ns;	/* a queue's beat older than this: stalled; 0: default */
+	__u64 pad1;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 48, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 64, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -180,6 +197,7 @@ enum xs_event_type {
 	X(PASS_NO_TX_PORT,	"pass_no_tx_port")			\
 	X(PASS_NO_XSK,		"pass_no_xsk")				\
 	X(PASS_XSK_TOO_BIG,	"pass_xsk_too_big")			\
+	X(PASS_XSK_STALE,	"pass_xsk_stale")			\
 	X(PASS_REDIRECT_OFF,	"pass_redirect_off")			\
 	/* why XDP_DROP (malformed) */					\
 	X(DROP_TRUNCATED,	"drop_truncated")			\

@@ -34,12 +34,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
+#include <xdp/xsk.h>
+#include "datapath.h"
 #include "pkt.h"
 #include "xs_shared.h"
 #include "xsteer.skel.h"
@@ -1903,4 +1906,169 @@ Test(xdp_table, move_forced_at_deadline,
 	run_expect(&pk, &e);
 	cr_assert_eq(steer_of(k).path_id, 7);
 	cr_assert_not(steer_of(k).flags & XS_STEER_F_PENDING);
+}
+
+/* ---- fail-open on a stalled datapath (xs_xsk_beat) ------------------------- */
+
+static struct xsk_umem *xumem;
+static struct xsk_socket *xsock;
+static void *xarea;
+
+/* An AF_XDP socket on xin0 queue 0, in xs_xsks: a redirect there succeeds. */
+static void xsk_up(void)
+{
+	struct xsk_ring_prod fq, tx;
+	struct xsk_ring_cons cq, rx;
+	struct xsk_socket_config scfg = {
+		.rx_size = 64, .tx_size = 64,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY,
+	};
+	size_t size = 64 * 4096;
+	int err;
+
+	xarea = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(xarea != MAP_FAILED);
+	err = xsk_umem__create(&xumem, xarea, size, &fq, &cq, NULL);
+	cr_assert_eq(err, 0, "xsk_umem__create: %s", strerror(-err));
+	err = xsk_socket__create(&xsock, "xin0", 0, xumem, &rx, &tx, &scfg);
+	cr_assert_eq(err, 0, "xsk_socket__create on xin0: %s", strerror(-err));
+	err = xsk_socket__update_xskmap(xsock, bpf_map__fd(skel->maps.xs_xsks));
+	cr_assert_eq(err, 0, "cannot put the socket in xs_xsks: %s", strerror(-err));
+}
+
+static void set_beat(__u32 queue, __u64 ns)
+{
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_xsk_beat), &queue, &ns,
+				      BPF_ANY) == 0);
+}
+
+static __u64 get_beat(__u32 queue)
+{
+	__u64 ns;
+
+	cr_assert(bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_xsk_beat), &queue, &ns) == 0);
+	return ns;
+}
+
+/* A steered TCP segment on queue 0; beat: xs_xsk_beat[0] before it. */
+static void steered_row(__u64 beat, struct expect *e)
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+
+	xsk_up();
+	steer(k, 7);
+	set_beat(0, beat);
+	tcp4(&pk, DST4, 64, 10);
+	expect_flow(e, k, 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+Test(xdp_table, steered_live_xsk,
+     .description = "Steered flow, socket on the queue, its datapath beat just now: redirected to AF_XDP (verdict_xsk), path in metadata")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns(), &e);
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_stale_beat,
+     .description = "Steered flow, socket on the queue, but its datapath last beat 1 s ago (stalled): kernel path, untouched (pass_xsk_stale)")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns() - 1000000000ULL, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_never_beat,
+     .description = "Steered flow, socket on the queue, no beat ever written: pass_xsk_stale, untouched")
+{
+	struct expect e = { 0 };
+
+	steered_row(0, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_stale_bound_from_config,
+     .description = "xsk_stale_ns in xs_config sets the bound: a 400 ms old beat is stale at 300 ms, alive at 2 s")
+{
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .xsk_stale_ns = 300000000ULL };
+	struct expect e = { 0 };
+
+	set_config(&cfg);
+	steered_row(mono_ns() - 400000000ULL, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+
+	cfg.xsk_stale_ns = 2000000000ULL;
+	set_config(&cfg);
+	memset(&e, 0, sizeof(e));
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	tcp4_seg(&pk, 1010, TCP_AP, 10);	/* the flow's next segment */
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_beat_in_future,
+     .description = "A beat written after the packet's clock read (a few ms ahead) is alive, not a wrapped-around age")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns() + 5000000ULL, &e);
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, datapath_beats_while_idle,
+     .description = "The AF_XDP datapath on xin0/xout0 writes xs_xsk_beat[0] at start and keeps beating with no traffic; 0 after destroy")
+{
+	struct xs_dp_config dcfg = {
+		.host_if = "xin0", .uplink_if = "xout0", .queues = 1,
+		.xsks_map_fd = bpf_map__fd(skel->maps.xs_xsks),
+		.beat_map_fd = bpf_map__fd(skel->maps.xs_xsk_beat),
+		.frames = 256, .ring_size = 64,
+	};
+	struct xs_dp *dp;
+	__u64 b0, b;
+	int err, i;
+
+	err = xs_dp__create(&dp, &dcfg);
+	cr_assert_eq(err, 0, "xs_dp__create: %s", strerror(-err));
+	err = xs_dp_start(dp);
+	cr_assert_eq(err, 0, "xs_dp_start: %s", strerror(-err));
+	b0 = get_beat(0);
+	cr_assert_neq(b0, 0, "no beat written at start");
+	/* wait for a later beat (no deadline asserted: only that one comes) */
+	for (i = 0, b = b0; b == b0 && i < 500; i++) {
+		usleep(10000);
+		b = get_beat(0);
+	}
+	cr_assert_gt(b, b0, "the idle datapath thread never beat again");
+	xs_dp__destroy(dp);
+	cr_assert_eq(get_beat(0), 0, "beat left behind after destroy");
+}
+
+Test(xdp_table, datapath_refuses_without_beat_map,
+     .description = "xs_dp__create without the beat map: -EBADF (the XDP program would see a stalled datapath)")
+{
+	struct xs_dp_config dcfg = {
+		.host_if = "xin0", .uplink_if = "xout0", .queues = 1,
+		.xsks_map_fd = bpf_map__fd(skel->maps.xs_xsks), .beat_map_fd = -1,
+	};
+	struct xs_dp *dp = NULL;
+
+	cr_assert_eq(xs_dp__create(&dp, &dcfg), -EBADF);
 }
