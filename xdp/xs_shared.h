@@ -131,13 +131,26 @@ struct xs_config {
 	__u32 pad0;
 	__u64 flowlet_gap_ns;	/* idle time that lets a pending move happen */
 	__u64 xsk_stale_ns;	/* a queue's beat older than this: stalled; 0: default */
-	__u64 pad1;
+	/*
+	 * The host-facing interface's own MAC: only frames sent to it are
+	 * forwarded, as the kernel's forwarding would (PACKET_HOST). All zero:
+	 * not checked (broadcast and multicast are refused either way).
+	 */
+	__u8 dev_mac[6];
+	__u16 pad1;
 };
 XS_STATIC_ASSERT(sizeof(struct xs_config) == 64, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
 	XS_CFG_F_REDIRECT = 1 << 0,
+	/*
+	 * The interface's rp_filter (net.ipv4.conf.{all,DEV}.rp_filter, the
+	 * larger wins): 1 strict, 2 loose. IPv4 about to be redirected is
+	 * checked on the reverse path like the kernel's fib_validate_source().
+	 */
+	XS_CFG_F_RPF_STRICT = 1 << 1,
+	XS_CFG_F_RPF_LOOSE  = 1 << 2,
 };
 
 /*
@@ -199,6 +212,13 @@ enum xs_event_type {
 	X(PASS_XSK_TOO_BIG,	"pass_xsk_too_big")			\
 	X(PASS_XSK_STALE,	"pass_xsk_stale")			\
 	X(PASS_REDIRECT_OFF,	"pass_redirect_off")			\
+	/* not for forwarding: the kernel decides (and drops) */	\
+	X(PASS_L2_NOT_OURS,	"pass_l2_not_ours")			\
+	X(PASS_L2_MCAST,	"pass_l2_multicast")			\
+	X(PASS_IP_CSUM,		"pass_ipv4_bad_checksum")		\
+	X(PASS_MARTIAN_SRC,	"pass_martian_src")			\
+	X(PASS_MARTIAN_DST,	"pass_martian_dst")			\
+	X(PASS_RPF,		"pass_reverse_path")			\
 	/* why XDP_DROP (malformed) */					\
 	X(DROP_TRUNCATED,	"drop_truncated")			\
 	X(DROP_BAD_HDR,		"drop_bad_header")			\

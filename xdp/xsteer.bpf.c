@@ -10,6 +10,7 @@
 #include "xs_maps.bpf.h"
 #include "xs_parse.bpf.h"
 #include "xs_fastpath.bpf.h"
+#include "xs_admit.bpf.h"
 
 static __always_inline int xs_seq_after(__u32 a, __u32 b)
 {
@@ -174,6 +175,12 @@ static __always_inline int xs_verdict(int act, enum xs_stat why)
 	return act;
 }
 
+/* A reason from the admission checks: malformed goes, the rest goes up. */
+static __always_inline int xs_refuse(int why)
+{
+	return xs_verdict(why == XS_STAT_DROP_TRUNCATED ? XDP_DROP : XDP_PASS, why);
+}
+
 static __always_inline int xs_ttl(struct xs_pkt *p, struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
@@ -279,6 +286,18 @@ int xs_xdp(struct xdp_md *ctx)
 	rc = xs_parse(ctx, &p);
 	switch (rc) {
 	case 0:
+	case XS_STAT_FRAG_NONFIRST:
+	case XS_STAT_L4_UNKNOWN:
+	case XS_STAT_PASS_EXTHDR_LIMIT:
+		/* not for forwarding (another host's, martian, corrupt): the
+		 * kernel's, untouched and not accounted */
+		why = xs_admit(ctx, &p);
+		if (why)
+			return xs_refuse(why);
+		break;
+	}
+	switch (rc) {
+	case 0:
 		break;
 	case XS_STAT_FRAG_NONFIRST:
 	case XS_STAT_L4_UNKNOWN:
@@ -301,8 +320,12 @@ int xs_xdp(struct xdp_md *ctx)
 	if (steer && (steer->flags & XS_STEER_F_PENDING))
 		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
-	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1)
+	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1) {
+		why = xs_admit_rpf(ctx, &p);
+		if (why)
+			return xs_refuse(why);
 		return xs_to_xsk(ctx, &p, steer);
+	}
 
 fastpath:
 	act = xs_fastpath(ctx, &p, &why);
