@@ -278,7 +278,7 @@ int xs_xdp(struct xdp_md *ctx)
 	struct xs_pkt p = {};
 	enum xs_stat why = XS_STAT_PASS_FIB_OTHER;
 	__u32 zero = 0;
-	int rc, act;
+	int rc, act, refused;
 
 	xs_count(XS_STAT_RX);
 	p.cfg = bpf_map_lookup_elem(&xs_config, &zero);
@@ -291,9 +291,9 @@ int xs_xdp(struct xdp_md *ctx)
 	case XS_STAT_PASS_EXTHDR_LIMIT:
 		/* not for forwarding (another host's, martian, corrupt): the
 		 * kernel's, untouched and not accounted */
-		why = xs_admit(ctx, &p);
-		if (why)
-			return xs_refuse(why);
+		refused = xs_admit(ctx, &p);
+		if (refused)
+			return xs_refuse(refused);
 		break;
 	}
 	switch (rc) {
@@ -321,9 +321,9 @@ int xs_xdp(struct xdp_md *ctx)
 		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
 	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1) {
-		why = xs_admit_rpf(ctx, &p);
-		if (why)
-			return xs_refuse(why);
+		refused = xs_admit_rpf(ctx, &p);
+		if (refused)
+			return xs_refuse(refused);
 		return xs_to_xsk(ctx, &p, steer);
 	}
 
