@@ -639,7 +639,10 @@ void xs_dp__destroy(struct xs_dp *dp)
 		return;
 	xs_dp_stop(dp);
 	for (i = 0; i < dp->nq; i++) {
-		atomic_store(&dp->beat[dp->q[i].qid], 0);	/* stalled from now on */
+		/* stalled from now on; a queue never set up is left alone (another
+		 * datapath may own it) */
+		if (dp->q[i].xsk_h)
+			atomic_store(&dp->beat[dp->q[i].qid], 0);
 		q_teardown(&dp->q[i]);
 	}
 	munmap((void *)dp->beat, dp->beat_size);
