@@ -41,7 +41,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 \
-	bench-detect bench-scale demo
+	bench-detect bench-scale demo fuzz
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -103,7 +103,24 @@ $(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp
 	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iafxdp \
 		$(filter %.c,$^) -o $@
 
+# libFuzzer target: the real XDP program through BPF_PROG_TEST_RUN (root),
+# checked against the harness's own parse (see the top of tests/fuzz/fuzz_xdp.c)
+$(BUILD)/tests/fuzz-xdp: tests/fuzz/fuzz_xdp.c $(BUILD)/xsteer.skel.h $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BUILD) -Ixdp \
+		$(filter %.c,$^) -o $@ $(LDLIBS)
+
+# the long runs (issue 11: >= 10M executions each); FUZZ_SECS to change
+FUZZ_SECS ?= 1800
+fuzz: $(BUILD)/tests/fuzz-srv6 $(BUILD)/tests/fuzz-xdp
+	mkdir -p $(BUILD)/fuzz-corpus/srv6 $(BUILD)/fuzz-corpus/xdp
+	$(BUILD)/tests/fuzz-srv6 -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz-srv6- $(BUILD)/fuzz-corpus/srv6 tests/fuzz/seeds
+	$(BUILD)/tests/fuzz-xdp -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048 -print_final_stats=1 \
+		-max_len=1515 -artifact_prefix=$(BUILD)/fuzz-xdp- $(BUILD)/fuzz-corpus/xdp tests/fuzz/seeds-xdp
+
 tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6 \
+		$(BUILD)/tests/fuzz-xdp \
 		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router

@@ -74,6 +74,9 @@ struct xs_dp {
 	struct xs_dp_queue *q;
 	uint32_t nq;
 	atomic_bool stop;
+	/* xs_xsk_beat, mapped: [qid] = CLOCK_MONOTONIC ns of the last loop */
+	_Atomic uint64_t *beat;
+	size_t beat_size;
 };
 
 static uint64_t now_ns(void)
@@ -391,7 +394,7 @@ static void q_poll_once(struct xs_dp_queue *q)
 		}
 		pfd.fd = xsk_socket__fd(q->xsk_h);
 		pfd.events = POLLIN;
-		poll(&pfd, 1, 100);
+		poll(&pfd, 1, XS_XSK_BEAT_MS);	/* an idle thread beats too */
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -429,6 +432,12 @@ static void q_poll_once(struct xs_dp_queue *q)
 	kick(q->xsk_u, &q->tx_u, dp->cfg.no_need_wakeup);
 }
 
+/* Alive: the XDP program keeps redirecting to this queue (xs_xsk_stale). */
+static void q_beat(struct xs_dp_queue *q)
+{
+	atomic_store_explicit(&q->dp->beat[q->qid], now_ns(), memory_order_relaxed);
+}
+
 static void *q_thread(void *arg)
 {
 	struct xs_dp_queue *q = arg;
@@ -436,6 +445,7 @@ static void *q_thread(void *arg)
 	q->ptb_last_ns = now_ns();
 	while (!atomic_load(&q->dp->stop)) {
 		atomic_fetch_add(&q->epoch, 1);
+		q_beat(q);
 		q_poll_once(q);
 	}
 	return NULL;
@@ -550,9 +560,22 @@ int xs_dp__create(struct xs_dp **dpp, const struct xs_dp_config *cfg)
 	xs_dp_refresh_mtu(dp);
 	host_addrs(dp);
 
+	dp->beat_size = XS_XSKS_MAX * sizeof(uint64_t);
+	dp->beat = cfg->beat_map_fd < 0 ? MAP_FAILED :
+		   mmap(NULL, dp->beat_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			cfg->beat_map_fd, 0);
+	if (dp->beat == MAP_FAILED) {
+		err = cfg->beat_map_fd < 0 ? -EBADF : -errno;
+		free(dp);
+		return err;
+	}
+
 	dp->nq = cfg->queues ? cfg->queues : (uint32_t)rx_queue_count(cfg->host_if);
+	if (dp->nq > XS_XSKS_MAX)
+		dp->nq = XS_XSKS_MAX;	/* the XSKMAP holds no more */
 	dp->q = calloc(dp->nq, sizeof(*dp->q));
 	if (!dp->q) {
+		munmap((void *)dp->beat, dp->beat_size);
 		free(dp);
 		return -ENOMEM;
 	}
@@ -573,8 +596,10 @@ int xs_dp_start(struct xs_dp *dp)
 	uint32_t i;
 	int err;
 
-	/* sockets go into the XSKMAP only once they have frames to receive into */
+	/* sockets go into the XSKMAP only once they have frames to receive into,
+	 * and with a fresh beat, or the first frames would be passed as stale */
 	for (i = 0; i < dp->nq; i++) {
+		q_beat(&dp->q[i]);
 		err = xsk_socket__update_xskmap(dp->q[i].xsk_h, dp->cfg.xsks_map_fd);
 		if (err)
 			return err;
@@ -613,8 +638,14 @@ void xs_dp__destroy(struct xs_dp *dp)
 	if (!dp)
 		return;
 	xs_dp_stop(dp);
-	for (i = 0; i < dp->nq; i++)
+	for (i = 0; i < dp->nq; i++) {
+		/* stalled from now on; a queue never set up is left alone (another
+		 * datapath may own it) */
+		if (dp->q[i].xsk_h)
+			atomic_store(&dp->beat[dp->q[i].qid], 0);
 		q_teardown(&dp->q[i]);
+	}
+	munmap((void *)dp->beat, dp->beat_size);
 	for (i = 0; i < XS_PATHS_MAX; i++)
 		free(atomic_load(&dp->paths[i]));
 	free(dp->q);

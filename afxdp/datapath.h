@@ -53,6 +53,8 @@ struct xs_dp_config {
 	const char *host_if;
 	const char *uplink_if;
 	int xsks_map_fd;
+	/* xs_xsk_beat: mapped at create, so the fd may be closed after it */
+	int beat_map_fd;
 	uint32_t frames;	/* UMEM frames per queue */
 	uint32_t ring_size;	/* each ring */
 	uint32_t batch;

@@ -5,6 +5,8 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -143,6 +145,43 @@ bool xs_attached(int ifindex)
 	return ours;
 }
 
+static int read_int(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * What the fast path's admission needs from the kernel (xs_admit.bpf.h):
+ * the device's MAC, and its rp_filter (the larger of all and the device,
+ * as the kernel takes it). Read once here; a later change needs a re-attach.
+ */
+static void admit_config(const char *dev, struct xs_config *cfg)
+{
+	struct ifreq ifr = {};
+	char path[128];
+	int fd, rpf;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", dev);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &ifr))
+		memcpy(cfg->dev_mac, ifr.ifr_hwaddr.sa_data, 6);
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
+	rpf = read_int(path);
+	if (read_int("/proc/sys/net/ipv4/conf/all/rp_filter") > rpf)
+		rpf = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
+	cfg->flags |= rpf == 1 ? XS_CFG_F_RPF_STRICT : rpf == 2 ? XS_CFG_F_RPF_LOOSE : 0;
+}
+
 int xs_attach(struct xs_attach_req *r)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, xopts, .prog_name = XS_PROG_NAME);
@@ -202,6 +241,7 @@ int xs_attach(struct xs_attach_req *r)
 	    (r->fastpath == FP_AUTO && r->uplink &&
 	     uplink_takes_redirect(r->uplink, r->up_ifindex)))
 		cfg.flags |= XS_CFG_F_REDIRECT;
+	admit_config(r->dev, &cfg);
 	if (r->up_ifindex) {
 		__u32 key = r->up_ifindex, val = r->up_ifindex;
 

@@ -1223,7 +1223,10 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	dcfg.batch = d->cfg.batch;
 	dcfg.no_need_wakeup = o->no_need_wakeup;
 	dcfg.no_encap = o->no_encap;
+	dcfg.beat_map_fd = xs_pin_open_map(d->cfg.pin_dir, XS_MAP_XSK_BEAT);
 	err = xs_dp__create(&d->dp, &dcfg);
+	if (dcfg.beat_map_fd >= 0)
+		close(dcfg.beat_map_fd);	/* mapped by the datapath */
 	if (err) {
 		xs_error("cannot set up AF_XDP on '%s' and '%s': %s", d->cfg.dev, d->cfg.uplink,
 			 strerror(-err));

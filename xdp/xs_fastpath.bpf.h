@@ -18,6 +18,7 @@
 #include "xs_shared.h"
 #include "xs_maps.bpf.h"
 #include "xs_parse.bpf.h"
+#include "xs_admit.bpf.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -126,6 +127,12 @@ static __always_inline int xs_fastpath(struct xdp_md *ctx, struct xs_pkt *p,
 	 */
 	if (!bpf_map_lookup_elem(&xs_tx_ports, &fib.ifindex)) {
 		*why = XS_STAT_PASS_NO_TX_PORT;
+		return XDP_PASS;
+	}
+	/* the source, on the reverse path (xs_admit.bpf.h): last, it costs a lookup */
+	rc = xs_admit_rpf(ctx, p);
+	if (rc) {
+		*why = rc;
 		return XDP_PASS;
 	}
 

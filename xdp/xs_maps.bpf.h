@@ -38,6 +38,19 @@ struct {
 	__type(value, __u32);
 } xs_xsks SEC(".maps");
 
+/*
+ * RX queue index -> when its datapath thread last went round its loop
+ * (bpf_ktime_get_ns clock). Mmapable: the threads write it with a plain
+ * store, no syscall per beat. See XS_XSK_BEAT_MS in xs_shared.h.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XS_XSKS_MAX);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} xs_xsk_beat SEC(".maps");
+
 /* Egress ifindex -> device, for the fast path's redirect. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

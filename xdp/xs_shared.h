@@ -22,6 +22,7 @@
 #define XS_MAP_STATS	 "xs_stats"
 #define XS_MAP_CONFIG	 "xs_config"
 #define XS_MAP_EVENTS	 "xs_events"
+#define XS_MAP_XSK_BEAT	 "xs_xsk_beat"
 
 #define XS_PROG_NAME	 "xs_xdp"
 
@@ -31,6 +32,20 @@
 #define XS_XSKS_MAX		64	/* RX queues with an AF_XDP socket */
 #define XS_TX_PORTS_MAX		64
 #define XS_EVENTS_BYTES		(256 * 1024)	/* ring buffer size */
+
+/*
+ * Fail-open on a stalled datapath. Each datapath thread writes the time
+ * (CLOCK_MONOTONIC ns, the clock of bpf_ktime_get_ns) into xs_xsk_beat[its
+ * RX queue] on every loop iteration, and waits in poll() at most
+ * XS_XSK_BEAT_MS, so an idle thread beats too. The XDP program redirects to
+ * a queue's socket only while that beat is younger than xs_config.
+ * xsk_stale_ns (0: XS_XSK_STALE_NS_DEFAULT); older, the frame goes to the
+ * kernel path (pass_xsk_stale). The default stays below TCP's minimum RTO
+ * (200 ms), so a sender's first retransmission already takes the kernel
+ * path.
+ */
+#define XS_XSK_BEAT_MS			20
+#define XS_XSK_STALE_NS_DEFAULT		(150ULL * 1000 * 1000)
 
 /* IPv6 extension headers walked before giving up (counted as too many). */
 #define XS_MAX_EXTHDRS		8
@@ -115,12 +130,27 @@ struct xs_config {
 	__u32 sig_threshold;	/* ...and reported when they reach this; 0: off */
 	__u32 pad0;
 	__u64 flowlet_gap_ns;	/* idle time that lets a pending move happen */
+	__u64 xsk_stale_ns;	/* a queue's beat older than this: stalled; 0: default */
+	/*
+	 * The host-facing interface's own MAC: only frames sent to it are
+	 * forwarded, as the kernel's forwarding would (PACKET_HOST). All zero:
+	 * not checked (broadcast and multicast are refused either way).
+	 */
+	__u8 dev_mac[6];
+	__u16 pad1;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 48, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 64, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
 	XS_CFG_F_REDIRECT = 1 << 0,
+	/*
+	 * The interface's rp_filter (net.ipv4.conf.{all,DEV}.rp_filter, the
+	 * larger wins): 1 strict, 2 loose. IPv4 about to be redirected is
+	 * checked on the reverse path like the kernel's fib_validate_source().
+	 */
+	XS_CFG_F_RPF_STRICT = 1 << 1,
+	XS_CFG_F_RPF_LOOSE  = 1 << 2,
 };
 
 /*
@@ -180,7 +210,15 @@ enum xs_event_type {
 	X(PASS_NO_TX_PORT,	"pass_no_tx_port")			\
 	X(PASS_NO_XSK,		"pass_no_xsk")				\
 	X(PASS_XSK_TOO_BIG,	"pass_xsk_too_big")			\
+	X(PASS_XSK_STALE,	"pass_xsk_stale")			\
 	X(PASS_REDIRECT_OFF,	"pass_redirect_off")			\
+	/* not for forwarding: the kernel decides (and drops) */	\
+	X(PASS_L2_NOT_OURS,	"pass_l2_not_ours")			\
+	X(PASS_L2_MCAST,	"pass_l2_multicast")			\
+	X(PASS_IP_CSUM,		"pass_ipv4_bad_checksum")		\
+	X(PASS_MARTIAN_SRC,	"pass_martian_src")			\
+	X(PASS_MARTIAN_DST,	"pass_martian_dst")			\
+	X(PASS_RPF,		"pass_reverse_path")			\
 	/* why XDP_DROP (malformed) */					\
 	X(DROP_TRUNCATED,	"drop_truncated")			\
 	X(DROP_BAD_HDR,		"drop_bad_header")			\

@@ -10,6 +10,7 @@
 #include "xs_maps.bpf.h"
 #include "xs_parse.bpf.h"
 #include "xs_fastpath.bpf.h"
+#include "xs_admit.bpf.h"
 
 static __always_inline int xs_seq_after(__u32 a, __u32 b)
 {
@@ -174,6 +175,12 @@ static __always_inline int xs_verdict(int act, enum xs_stat why)
 	return act;
 }
 
+/* A reason from the admission checks: malformed goes, the rest goes up. */
+static __always_inline int xs_refuse(int why)
+{
+	return xs_verdict(why == XS_STAT_DROP_TRUNCATED ? XDP_DROP : XDP_PASS, why);
+}
+
 static __always_inline int xs_ttl(struct xs_pkt *p, struct xdp_md *ctx)
 {
 	void *data_end = (void *)(long)ctx->data_end;
@@ -189,18 +196,43 @@ static __always_inline int xs_ttl(struct xs_pkt *p, struct xdp_md *ctx)
 	}
 }
 
+/*
+ * Is this queue's datapath thread alive? It writes xs_xsk_beat[queue] every
+ * loop iteration (at least every XS_XSK_BEAT_MS when idle). A socket whose
+ * thread stopped (SIGSTOP, a debugger, a page-fault storm) is still in the
+ * XSKMAP but nobody drains it: redirecting there would black-hole the flow.
+ * The clock is the one xs_account() already read for this packet.
+ */
+static __always_inline int xs_xsk_stale(struct xs_pkt *p, __u32 queue)
+{
+	const struct xs_config *cfg = p->cfg;
+	__u64 bound = cfg && cfg->xsk_stale_ns ? cfg->xsk_stale_ns : XS_XSK_STALE_NS_DEFAULT;
+	__u64 *beat = bpf_map_lookup_elem(&xs_xsk_beat, &queue);
+
+	/* signed: the thread may have beaten after p->now was read */
+	return !beat || (__s64)(p->now - *(volatile __u64 *)beat) > (__s64)bound;
+}
+
 /* Hand the frame to this queue's AF_XDP socket, with the path in metadata. */
-static __always_inline int xs_to_xsk(struct xdp_md *ctx, const struct xs_config *cfg,
+static __always_inline int xs_to_xsk(struct xdp_md *ctx, struct xs_pkt *p,
 				     struct xs_steer_entry *steer)
 {
+	const struct xs_config *cfg = p->cfg;
 	struct xs_xsk_meta *meta;
-	__u32 path_id = steer->path_id;
+	__u32 path_id = steer->path_id, queue = ctx->rx_queue_index;
 	void *data;
 	int act;
 
 	if (cfg && cfg->xsk_frame_max &&
 	    ctx->data_end - ctx->data > cfg->xsk_frame_max)
 		return xs_verdict(XDP_PASS, XS_STAT_PASS_XSK_TOO_BIG);
+	/*
+	 * Stalled: the kernel path, frame untouched. With no socket at all the
+	 * redirect below fails open by itself (pass_no_xsk), so the XSKMAP is
+	 * looked at only here, off the common path.
+	 */
+	if (xs_xsk_stale(p, queue) && bpf_map_lookup_elem(&xs_xsks, &queue))
+		return xs_verdict(XDP_PASS, XS_STAT_PASS_XSK_STALE);
 
 	/* adjust_meta invalidates every packet pointer: reload after it */
 	if (!bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
@@ -213,7 +245,7 @@ static __always_inline int xs_to_xsk(struct xdp_md *ctx, const struct xs_config 
 	}
 
 	/* No socket on this queue (daemon gone): the kernel path. */
-	act = bpf_redirect_map(&xs_xsks, ctx->rx_queue_index, XDP_PASS);
+	act = bpf_redirect_map(&xs_xsks, queue, XDP_PASS);
 	return xs_verdict(act, act == XDP_REDIRECT ? XS_STAT_V_XSK : XS_STAT_PASS_NO_XSK);
 }
 
@@ -246,12 +278,24 @@ int xs_xdp(struct xdp_md *ctx)
 	struct xs_pkt p = {};
 	enum xs_stat why = XS_STAT_PASS_FIB_OTHER;
 	__u32 zero = 0;
-	int rc, act;
+	int rc, act, refused;
 
 	xs_count(XS_STAT_RX);
 	p.cfg = bpf_map_lookup_elem(&xs_config, &zero);
 
 	rc = xs_parse(ctx, &p);
+	switch (rc) {
+	case 0:
+	case XS_STAT_FRAG_NONFIRST:
+	case XS_STAT_L4_UNKNOWN:
+	case XS_STAT_PASS_EXTHDR_LIMIT:
+		/* not for forwarding (another host's, martian, corrupt): the
+		 * kernel's, untouched and not accounted */
+		refused = xs_admit(ctx, &p);
+		if (refused)
+			return xs_refuse(refused);
+		break;
+	}
 	switch (rc) {
 	case 0:
 		break;
@@ -276,8 +320,12 @@ int xs_xdp(struct xdp_md *ctx)
 	if (steer && (steer->flags & XS_STEER_F_PENDING))
 		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */
-	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1)
-		return xs_to_xsk(ctx, p.cfg, steer);
+	if (steer && steer->path_id != XS_PATH_NONE && xs_ttl(&p, ctx) > 1) {
+		refused = xs_admit_rpf(ctx, &p);
+		if (refused)
+			return xs_refuse(refused);
+		return xs_to_xsk(ctx, &p, steer);
+	}
 
 fastpath:
 	act = xs_fastpath(ctx, &p, &why);

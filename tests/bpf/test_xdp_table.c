@@ -34,12 +34,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
+#include <xdp/xsk.h>
+#include "datapath.h"
 #include "pkt.h"
 #include "xs_shared.h"
 #include "xsteer.skel.h"
@@ -147,6 +150,7 @@ static void set_redirect(bool on)
 	struct xs_config cfg = { .flags = on ? XS_CFG_F_REDIRECT : 0 };
 	__u32 zero = 0;
 
+	memcpy(cfg.dev_mac, MAC_IN0, 6);	/* frames to xin0 are ours */
 	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero,
 				      &cfg, BPF_ANY) == 0,
 		  "cannot write xs_config: %s", strerror(errno));
@@ -1903,4 +1907,423 @@ Test(xdp_table, move_forced_at_deadline,
 	run_expect(&pk, &e);
 	cr_assert_eq(steer_of(k).path_id, 7);
 	cr_assert_not(steer_of(k).flags & XS_STEER_F_PENDING);
+}
+
+/* ---- fail-open on a stalled datapath (xs_xsk_beat) ------------------------- */
+
+static struct xsk_umem *xumem;
+static struct xsk_socket *xsock;
+static void *xarea;
+
+/* An AF_XDP socket on xin0 queue 0, in xs_xsks: a redirect there succeeds. */
+static void xsk_up(void)
+{
+	struct xsk_ring_prod fq, tx;
+	struct xsk_ring_cons cq, rx;
+	struct xsk_socket_config scfg = {
+		.rx_size = 64, .tx_size = 64,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY,
+	};
+	size_t size = 64 * 4096;
+	int err;
+
+	xarea = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cr_assert(xarea != MAP_FAILED);
+	err = xsk_umem__create(&xumem, xarea, size, &fq, &cq, NULL);
+	cr_assert_eq(err, 0, "xsk_umem__create: %s", strerror(-err));
+	err = xsk_socket__create(&xsock, "xin0", 0, xumem, &rx, &tx, &scfg);
+	cr_assert_eq(err, 0, "xsk_socket__create on xin0: %s", strerror(-err));
+	err = xsk_socket__update_xskmap(xsock, bpf_map__fd(skel->maps.xs_xsks));
+	cr_assert_eq(err, 0, "cannot put the socket in xs_xsks: %s", strerror(-err));
+}
+
+static void set_beat(__u32 queue, __u64 ns)
+{
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_xsk_beat), &queue, &ns,
+				      BPF_ANY) == 0);
+}
+
+static __u64 get_beat(__u32 queue)
+{
+	__u64 ns;
+
+	cr_assert(bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_xsk_beat), &queue, &ns) == 0);
+	return ns;
+}
+
+/* A steered TCP segment on queue 0; beat: xs_xsk_beat[0] before it. */
+static void steered_row(__u64 beat, struct expect *e)
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+
+	xsk_up();
+	steer(k, 7);
+	set_beat(0, beat);
+	tcp4(&pk, DST4, 64, 10);
+	expect_flow(e, k, 50);
+	expect_tcp(e, TCP_AP, 1010);
+}
+
+Test(xdp_table, steered_live_xsk,
+     .description = "Steered flow, socket on the queue, its datapath beat just now: redirected to AF_XDP (verdict_xsk), path in metadata")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns(), &e);
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_stale_beat,
+     .description = "Steered flow, socket on the queue, but its datapath last beat 1 s ago (stalled): kernel path, untouched (pass_xsk_stale)")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns() - 1000000000ULL, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_never_beat,
+     .description = "Steered flow, socket on the queue, no beat ever written: pass_xsk_stale, untouched")
+{
+	struct expect e = { 0 };
+
+	steered_row(0, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_stale_bound_from_config,
+     .description = "xsk_stale_ns in xs_config sets the bound: a 400 ms old beat is stale at 300 ms, alive at 2 s")
+{
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .xsk_stale_ns = 300000000ULL };
+	struct expect e = { 0 };
+
+	set_config(&cfg);
+	steered_row(mono_ns() - 400000000ULL, &e);
+	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
+	run_expect(&pk, &e);
+
+	cfg.xsk_stale_ns = 2000000000ULL;
+	set_config(&cfg);
+	memset(&e, 0, sizeof(e));
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	tcp4_seg(&pk, 1010, TCP_AP, 10);	/* the flow's next segment */
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, steered_beat_in_future,
+     .description = "A beat written after the packet's clock read (a few ms ahead) is alive, not a wrapped-around age")
+{
+	struct expect e = { 0 };
+
+	steered_row(mono_ns() + 5000000ULL, &e);
+	e.act = XDP_REDIRECT;
+	expect_stat(&e, XS_STAT_V_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, datapath_beats_while_idle,
+     .description = "The AF_XDP datapath on xin0/xout0 writes xs_xsk_beat[0] at start and keeps beating with no traffic; 0 after destroy")
+{
+	struct xs_dp_config dcfg = {
+		.host_if = "xin0", .uplink_if = "xout0", .queues = 1,
+		.xsks_map_fd = bpf_map__fd(skel->maps.xs_xsks),
+		.beat_map_fd = bpf_map__fd(skel->maps.xs_xsk_beat),
+		.frames = 256, .ring_size = 64,
+	};
+	struct xs_dp *dp;
+	__u64 b0, b;
+	int err, i;
+
+	err = xs_dp__create(&dp, &dcfg);
+	cr_assert_eq(err, 0, "xs_dp__create: %s", strerror(-err));
+	err = xs_dp_start(dp);
+	cr_assert_eq(err, 0, "xs_dp_start: %s", strerror(-err));
+	b0 = get_beat(0);
+	cr_assert_neq(b0, 0, "no beat written at start");
+	/* wait for a later beat (no deadline asserted: only that one comes) */
+	for (i = 0, b = b0; b == b0 && i < 500; i++) {
+		usleep(10000);
+		b = get_beat(0);
+	}
+	cr_assert_gt(b, b0, "the idle datapath thread never beat again");
+	xs_dp__destroy(dp);
+	cr_assert_eq(get_beat(0), 0, "beat left behind after destroy");
+}
+
+Test(xdp_table, datapath_refuses_without_beat_map,
+     .description = "xs_dp__create without the beat map: -EBADF (the XDP program would see a stalled datapath)")
+{
+	struct xs_dp_config dcfg = {
+		.host_if = "xin0", .uplink_if = "xout0", .queues = 1,
+		.xsks_map_fd = bpf_map__fd(skel->maps.xs_xsks), .beat_map_fd = -1,
+	};
+	struct xs_dp *dp = NULL;
+
+	cr_assert_eq(xs_dp__create(&dp, &dcfg), -EBADF);
+}
+
+/* ---- admission: only what the kernel would forward is redirected ------------
+ * Each row: verdict XDP_PASS, its counter, the frame untouched, no flow entry
+ * (a frame the kernel's forwarding refuses is not the tenant's traffic).
+ */
+
+static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MAC_MCAST4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+static const uint8_t MAC_MCAST6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t MAC_OTHER[6] = { 0x02, 0, 0, 0, 0x09, 0x09 };	/* another host */
+
+static void udp4_frame(struct pkt *p, const uint8_t *dmac, const char *src, const char *dst)
+{
+	pkt_init(p);
+	pkt_eth(p, dmac, MAC_IN1);
+	ip4(p, src, dst, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+}
+
+static void udp6_frame(struct pkt *p, const uint8_t *dmac, const char *src, const char *dst)
+{
+	pkt_init(p);
+	pkt_eth(p, dmac, MAC_IN1);
+	ip6(p, src, dst, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+}
+
+#define ADMIT_ROW4(name, desc, dmac, src, dst, why)			\
+	ROW(name, desc) { udp4_frame(p, dmac, src, dst); expect_pass(e, why); }
+#define ADMIT_ROW6(name, desc, dmac, src, dst, why)			\
+	ROW(name, desc) { udp6_frame(p, dmac, src, dst); expect_pass(e, why); }
+
+ADMIT_ROW4(l2_broadcast_ipv4, "IPv4 to a routed destination in a broadcast frame: not forwarded (pass_l2_multicast)",
+	   MAC_BCAST, SRC4, DST4, XS_STAT_PASS_L2_MCAST)
+ADMIT_ROW4(l2_multicast_ipv4, "IPv4 to a routed destination in a multicast frame (01:00:5e): pass_l2_multicast",
+	   MAC_MCAST4, SRC4, DST4, XS_STAT_PASS_L2_MCAST)
+ADMIT_ROW6(l2_multicast_ipv6, "IPv6 to a routed destination in a multicast frame (33:33): pass_l2_multicast",
+	   MAC_MCAST6, SRC6, DST6, XS_STAT_PASS_L2_MCAST)
+ADMIT_ROW4(l2_other_host_ipv4, "IPv4 in a frame addressed to another host's MAC: pass_l2_not_ours",
+	   MAC_OTHER, SRC4, DST4, XS_STAT_PASS_L2_NOT_OURS)
+ADMIT_ROW6(l2_other_host_ipv6, "IPv6 in a frame addressed to another host's MAC: pass_l2_not_ours",
+	   MAC_OTHER, SRC6, DST6, XS_STAT_PASS_L2_NOT_OURS)
+
+ADMIT_ROW4(ipv4_src_loopback, "IPv4 from 127.0.0.1: martian source (pass_martian_src)",
+	   MAC_IN0, "127.0.0.1", DST4, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_src_zero, "IPv4 from 0.0.0.0: martian source", MAC_IN0, "0.0.0.0", DST4,
+	   XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_src_zeronet, "IPv4 from 0.1.2.3 (0/8): martian source", MAC_IN0, "0.1.2.3", DST4,
+	   XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_src_multicast, "IPv4 from 224.0.0.5 (multicast): martian source", MAC_IN0,
+	   "224.0.0.5", DST4, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_src_broadcast, "IPv4 from 255.255.255.255: martian source", MAC_IN0,
+	   "255.255.255.255", DST4, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_src_class_e, "IPv4 from 240.0.0.1 (class E): martian source", MAC_IN0,
+	   "240.0.0.1", DST4, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW4(ipv4_dst_zero, "IPv4 to 0.0.0.0: martian destination (pass_martian_dst)", MAC_IN0,
+	   SRC4, "0.0.0.0", XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW4(ipv4_dst_zeronet, "IPv4 to 0.1.2.3 (0/8): martian destination", MAC_IN0, SRC4,
+	   "0.1.2.3", XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW4(ipv4_dst_loopback, "IPv4 to 127.0.0.1: martian destination", MAC_IN0, SRC4,
+	   "127.0.0.1", XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW4(ipv4_dst_multicast, "IPv4 to 239.1.2.3 (multicast) in a unicast frame: martian destination",
+	   MAC_IN0, SRC4, "239.1.2.3", XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW4(ipv4_dst_broadcast, "IPv4 to 255.255.255.255 in a unicast frame: martian destination",
+	   MAC_IN0, SRC4, "255.255.255.255", XS_STAT_PASS_MARTIAN_DST)
+
+ADMIT_ROW6(ipv6_src_unspecified, "IPv6 from :: : martian source", MAC_IN0, "::", DST6,
+	   XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW6(ipv6_src_multicast, "IPv6 from ff02::1 (multicast): martian source", MAC_IN0,
+	   "ff02::1", DST6, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW6(ipv6_src_loopback, "IPv6 from ::1: martian source", MAC_IN0, "::1", DST6,
+	   XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW6(ipv6_src_link_local, "IPv6 from fe80::1 (link-local, never forwarded): martian source",
+	   MAC_IN0, "fe80::1", DST6, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW6(ipv6_src_v4mapped, "IPv6 from ::ffff:192.0.2.10 (IPv4-mapped, RFC 4291 2.5.5.2): martian source",
+	   MAC_IN0, "::ffff:192.0.2.10", DST6, XS_STAT_PASS_MARTIAN_SRC)
+ADMIT_ROW6(ipv6_dst_unspecified, "IPv6 to :: : martian destination", MAC_IN0, SRC6, "::",
+	   XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW6(ipv6_dst_multicast, "IPv6 to ff0e::1 (multicast) in a unicast frame: martian destination",
+	   MAC_IN0, SRC6, "ff0e::1", XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW6(ipv6_dst_loopback, "IPv6 to ::1: martian destination", MAC_IN0, SRC6, "::1",
+	   XS_STAT_PASS_MARTIAN_DST)
+ADMIT_ROW6(ipv6_dst_link_local, "IPv6 to fe80::1 (link-local): martian destination", MAC_IN0,
+	   SRC6, "fe80::1", XS_STAT_PASS_MARTIAN_DST)
+
+ROW(ipv4_bad_checksum, "IPv4 with a bad header checksum: pass_ipv4_bad_checksum, not accounted")
+{
+	tcp4(p, DST4, 64, 10);
+	p->buf[p->l3 + 10] ^= 0x5a;
+	expect_pass(e, XS_STAT_PASS_IP_CSUM);
+}
+
+ROW(ipv4_options_bad_checksum, "IPv4 with options (IHL 7) and a bad header checksum: pass_ipv4_bad_checksum")
+{
+	static const uint8_t nops[8] = { 1, 1, 1, 1, 1, 1, 1, 0 };
+
+	eth_in(p);
+	pkt_ipv4(p, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4),
+				       .opts = nops, .opts_len = sizeof(nops) });
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, 8);
+	pkt_finish(p);
+	p->buf[p->l3 + 26] ^= 0x01;	/* an option byte: the checksum covers it */
+	expect_pass(e, XS_STAT_PASS_IP_CSUM);
+}
+
+ROW(ipv4_checksum_zero_is_checked, "IPv4 header checksum field 0 on a header that sums otherwise: bad (no 'checksum off' in IPv4)")
+{
+	tcp4(p, DST4, 64, 10);
+	p->buf[p->l3 + 10] = 0;
+	p->buf[p->l3 + 11] = 0;
+	expect_pass(e, XS_STAT_PASS_IP_CSUM);
+}
+
+Test(xdp_table, ipv4_options_ports_from_l4,
+     .description = "IPv4 with options, IHL 6 to 15: the key's ports come from the TCP/UDP header after the options, never from option bytes")
+{
+	uint8_t opts[40];
+	int ihl;
+
+	/* option bytes that look like ports if read at offset 20 */
+	memset(opts, 0x01, sizeof(opts));
+	opts[0] = 0x99; opts[1] = 0x99; opts[2] = 0x88; opts[3] = 0x88;
+	for (ihl = 6; ihl <= 15; ihl++) {
+		struct expect e = { 0 };
+		__u16 sport = (__u16)(6000 + ihl);
+
+		pkt_init(&pk);
+		eth_in(&pk);
+		pkt_ipv4(&pk, &(struct pkt_ip4){ .src = pkt_a4(SRC4), .dst = pkt_a4(DST4),
+						  .opts = opts, .opts_len = (size_t)(ihl - 5) * 4 });
+		if (ihl & 1)
+			pkt_udp(&pk, sport, 53);
+		else
+			tcp(&pk, sport, 443, 1000, TCP_AP);
+		pkt_payload(&pk, NULL, 8);
+		pkt_finish(&pk);
+		expect_pass(&e, XS_STAT_PASS_IP_OPTIONS);
+		expect_stat(&e, XS_STAT_FLOW_NEW);
+		run_expect(&pk, &e);
+		flow_of(key4(SRC4, DST4, (ihl & 1) ? IPPROTO_UDP : IPPROTO_TCP, sport,
+			     (ihl & 1) ? 53 : 443));
+	}
+	cr_assert_eq(count_flows(), 10, "%d flows for 10 packets of 10 flows", count_flows());
+}
+
+/* rp_filter: the reverse path of the source, as fib_validate_source() */
+
+static void set_rpf(__u32 flag)
+{
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT | flag };
+
+	memcpy(cfg.dev_mac, MAC_IN0, 6);
+	set_config(&cfg);
+}
+
+#define SRC4_VIA_OUT	"198.51.100.77"	/* its route back leaves by xout0, not xin0 */
+#define SRC4_NO_ROUTE	"10.1.2.3"	/* no route back at all (no default route) */
+
+ROW(rpf_strict_wrong_iface, "rp_filter strict, source routed back via another interface: pass_reverse_path, accounted")
+{
+	set_rpf(XS_CFG_F_RPF_STRICT);
+	udp4_frame(p, MAC_IN0, SRC4_VIA_OUT, DST4);
+	expect_pass(e, XS_STAT_PASS_RPF);
+	expect_flow(e, key4(SRC4_VIA_OUT, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_strict_good, "rp_filter strict, source routed back via the ingress: fast path")
+{
+	set_rpf(XS_CFG_F_RPF_STRICT);
+	udp4_frame(p, MAC_IN0, SRC4, DST4);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_loose_wrong_iface, "rp_filter loose, source routed back via another interface: forwarded (loose accepts any route)")
+{
+	set_rpf(XS_CFG_F_RPF_LOOSE);
+	udp4_frame(p, MAC_IN0, SRC4_VIA_OUT, DST4);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(SRC4_VIA_OUT, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_loose_no_route, "rp_filter loose, no route back to the source: pass_reverse_path")
+{
+	set_rpf(XS_CFG_F_RPF_LOOSE);
+	udp4_frame(p, MAC_IN0, SRC4_NO_ROUTE, DST4);
+	expect_pass(e, XS_STAT_PASS_RPF);
+	expect_flow(e, key4(SRC4_NO_ROUTE, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_off_unreachable_src, "rp_filter off, the source's route is unreachable: forwarded, as the kernel does")
+{
+	udp4_frame(p, MAC_IN0, DST4_UNREACH, DST4);
+	expect_fwd(e, MAC_GW, MAC_OUT0);
+	expect_flow(e, key4(DST4_UNREACH, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_loose_unreachable_src, "rp_filter loose, the source's route is unreachable: pass_reverse_path")
+{
+	set_rpf(XS_CFG_F_RPF_LOOSE);
+	udp4_frame(p, MAC_IN0, DST4_UNREACH, DST4);
+	expect_pass(e, XS_STAT_PASS_RPF);
+	expect_flow(e, key4(DST4_UNREACH, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(rpf_off_no_route, "rp_filter off, no route at all back to the source: the helper cannot tell it from a local one, the kernel decides (pass_reverse_path)")
+{
+	udp4_frame(p, MAC_IN0, SRC4_NO_ROUTE, DST4);
+	expect_pass(e, XS_STAT_PASS_RPF);
+	expect_flow(e, key4(SRC4_NO_ROUTE, DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+ROW(ipv4_src_own_address, "IPv4 from the router's own address (198.51.100.1 on xout0), rp_filter off: found on the reverse path (pass_reverse_path)")
+{
+	udp4_frame(p, MAC_IN0, "198.51.100.1", DST4);
+	expect_pass(e, XS_STAT_PASS_RPF);
+	expect_flow(e, key4("198.51.100.1", DST4, IPPROTO_UDP, 5353, 53), 36);
+}
+
+Test(xdp_table, rpf_strict_steered,
+     .description = "rp_filter strict: a steered flow from a source routed back elsewhere is not handed to AF_XDP either (pass_reverse_path)")
+{
+	struct xs_flow_key k = key4(SRC4_VIA_OUT, DST4, IPPROTO_UDP, 5353, 53);
+	struct expect e = { 0 };
+
+	set_rpf(XS_CFG_F_RPF_STRICT);
+	xsk_up();
+	steer(k, 7);
+	set_beat(0, mono_ns());
+	udp4_frame(&pk, MAC_IN0, SRC4_VIA_OUT, DST4);
+	expect_pass(&e, XS_STAT_PASS_RPF);
+	expect_stat(&e, XS_STAT_FLOW_NEW);
+	run_expect(&pk, &e);
+}
+
+Test(xdp_table, martian_steered,
+     .description = "A steered flow's frame to another host's MAC is not handed to AF_XDP (pass_l2_not_ours)")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_UDP, 5353, 53);
+	struct expect e = { 0 };
+
+	xsk_up();
+	steer(k, 7);
+	set_beat(0, mono_ns());
+	udp4_frame(&pk, MAC_OTHER, SRC4, DST4);
+	expect_pass(&e, XS_STAT_PASS_L2_NOT_OURS);
+	run_expect(&pk, &e);
+	cr_assert_eq(count_flows(), 0);
 }
