@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "srv6.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 
 #define XS_DP_FRAME_SIZE	4096
 #define XS_DP_FRAME_HEADROOM	64	/* + XDP_PACKET_HEADROOM (256) */

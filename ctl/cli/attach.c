@@ -8,13 +8,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
-#include "commands.h"
-#include "log.h"
-#include "netdev.h"
-#include "out.h"
-#include "pin.h"
+#include "cli/commands.h"
+#include "lib/log.h"
+#include "lib/netdev.h"
+#include "lib/out.h"
+#include "lib/pin.h"
 
 enum { FP_AUTO, FP_REDIRECT, FP_PASS };
 static const char *const fastpath_modes[] = { "auto", "redirect", "pass", NULL };

@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <json-c/json.h>
-#include "commands.h"
-#include "config.h"
-#include "ctlsock.h"
-#include "out.h"
+#include "cli/commands.h"
+#include "lib/config.h"
+#include "lib/ctlsock.h"
+#include "lib/out.h"
 
 #define XS_OPT_TENANT { "tenant", 't', "NAME", "tenant whose daemon to ask", NULL }, \
 	{ "socket", 0, "PATH", "control socket", "/run/xsteer/<tenant>.sock" }

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd.h"
-#include "out.h"
+#include "cli/cmd.h"
+#include "lib/out.h"
 
 const struct xs_cmd *xs_cmd_find(const struct xs_cmd *cmds, const char *name)
 {

@@ -5,7 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
-#include "cmd.h"
+#include "cli/cmd.h"
 
 #define XS_ATTACH_OPTS \
 	{ "dev", 'd', "IF", "host-facing interface to attach to (required)", NULL }, \

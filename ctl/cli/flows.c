@@ -11,11 +11,11 @@
 #include <netinet/in.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "xs_shared.h"
-#include "commands.h"
-#include "flowfmt.h"
-#include "out.h"
-#include "pin.h"
+#include "xdp/xs_shared.h"
+#include "cli/commands.h"
+#include "lib/flowfmt.h"
+#include "lib/out.h"
+#include "lib/pin.h"
 
 const struct xs_opt flows_opts[] = {
 	{ "tenant", 't', "NAME", "ask this tenant's daemon (rates, classes, paths)", NULL },

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd.h"
-#include "commands.h"
-#include "log.h"
-#include "out.h"
+#include "cli/cmd.h"
+#include "cli/commands.h"
+#include "lib/log.h"
+#include "lib/out.h"
 
 #define XS_VERSION "0.1.0"
 

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "commands.h"
-#include "config.h"
-#include "daemon.h"
-#include "out.h"
-#include "srv6.h"
+#include "cli/commands.h"
+#include "lib/config.h"
+#include "daemon/daemon.h"
+#include "lib/out.h"
+#include "afxdp/srv6.h"
 
 const struct xs_opt run_opts[] = {
 	{ "tenant", 't', "NAME", "tenant: names the namespace, devices, pins and socket", NULL },

@@ -12,11 +12,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <bpf/bpf.h>
-#include "xs_shared.h"
-#include "commands.h"
-#include "flowfmt.h"
-#include "out.h"
-#include "pin.h"
+#include "xdp/xs_shared.h"
+#include "cli/commands.h"
+#include "lib/flowfmt.h"
+#include "lib/out.h"
+#include "lib/pin.h"
 
 const struct xs_opt steer_opts[] = {
 	{ "dev", 'd', "IF", "interface xsteer is attached to", NULL },

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/random.h>
-#include "controller.h"
+#include "daemon/controller.h"
 
 /* ---- classification ---- */
 

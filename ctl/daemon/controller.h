@@ -13,8 +13,8 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "config.h"
-#include "xs_shared.h"
+#include "lib/config.h"
+#include "xdp/xs_shared.h"
 
 /* ---- classification ---- */
 

@@ -19,19 +19,19 @@
 #include <linux/ethtool.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "xs_shared.h"
-#include "commands.h"
-#include "controller.h"
-#include "ctlsock.h"
-#include "daemon.h"
-#include "datapath.h"
-#include "flowfmt.h"
-#include "log.h"
-#include "metrics.h"
-#include "netdev.h"
-#include "nexthop.h"
-#include "out.h"
-#include "pin.h"
+#include "xdp/xs_shared.h"
+#include "cli/commands.h"
+#include "daemon/controller.h"
+#include "lib/ctlsock.h"
+#include "daemon/daemon.h"
+#include "afxdp/datapath.h"
+#include "lib/flowfmt.h"
+#include "lib/log.h"
+#include "daemon/metrics.h"
+#include "lib/netdev.h"
+#include "lib/nexthop.h"
+#include "lib/out.h"
+#include "lib/pin.h"
 
 #define SCAN_BATCH 1024
 #define XS_LAT_N 1024

@@ -8,7 +8,7 @@
 #define XS_DAEMON_H
 
 #include <stdbool.h>
-#include "config.h"
+#include "lib/config.h"
 
 struct xs_daemon_opts {
 	const char *config_file;	/* for SIGHUP reloads; NULL: none */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "metrics.h"
+#include "daemon/metrics.h"
 
 struct family {
 	const char *prefix;	/* counter name prefix in the JSON, or the name */

@@ -27,7 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include "config.h"
+#include "lib/config.h"
 
 /*
  * Debian's libinih (r55) takes its line buffer size from this variable at

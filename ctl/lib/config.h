@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "srv6.h"
-#include "xs_shared.h"
+#include "afxdp/srv6.h"
+#include "xdp/xs_shared.h"
 
 /* tenant names: 1..10 of [a-z0-9-], not starting with '-' ("xs-NAME-h" fits IFNAMSIZ) */
 #define XS_TENANT_MAX	10

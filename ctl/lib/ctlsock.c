@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include "ctlsock.h"
-#include "log.h"
-#include "out.h"
+#include "lib/ctlsock.h"
+#include "lib/log.h"
+#include "lib/out.h"
 
 #define XS_CTL_REQ_MAX 4096
 

@@ -2,7 +2,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
-#include "flowfmt.h"
+#include "lib/flowfmt.h"
 
 #define XS_STAT_NAME(n, s) [XS_STAT_##n] = s,
 const char *const xs_stat_names[XS_STAT__MAX] = { XS_STATS(XS_STAT_NAME) };

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 
 extern const char *const xs_stat_names[XS_STAT__MAX];
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-#include "log.h"
+#include "lib/log.h"
 
 static enum xs_log_level log_level = XS_LOG_INFO;
 

@@ -10,8 +10,8 @@
 #include <linux/genetlink.h>
 #include <linux/sockios.h>
 #include <libmnl/libmnl.h>
-#include "netdev.h"
-#include "nexthop.h"
+#include "lib/netdev.h"
+#include "lib/nexthop.h"
 
 /* linux/netdev.h (6.3+) */
 #define XS_NETDEV_CMD_DEV_GET		1

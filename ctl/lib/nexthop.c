@@ -6,7 +6,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
-#include "nexthop.h"
+#include "lib/nexthop.h"
 
 struct route_reply {
 	int oif;

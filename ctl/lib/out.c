@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "out.h"
+#include "lib/out.h"
 
 #define OUT_LINE_MAX 1024
 

@@ -9,10 +9,10 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
-#include "out.h"
-#include "pin.h"
+#include "lib/out.h"
+#include "lib/pin.h"
 
 
 int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len)

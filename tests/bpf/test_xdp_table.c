@@ -41,7 +41,7 @@
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include "pkt.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
 /* As in the topology below (xmtu0's side never forwards, so no MACs here). */

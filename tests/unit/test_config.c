@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "config.h"
+#include "lib/config.h"
 
 static char dir[64];
 static char conf[128];
