@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include "cli/cmd.h"
 #include "lib/out.h"
 
@@ -187,4 +188,20 @@ int xs_arg_choice(const struct xs_args *a, const char *name,
 	}
 	xs_error("invalid value '%s' for --%s: expected one of %s", s, name, list);
 	return -EINVAL;
+}
+
+int xs_arg_ifindex(const struct xs_args *a, const char *name)
+{
+	const char *dev = xs_arg(a, name);
+	int ifindex;
+
+	if (!dev) {
+		xs_error("%s: --%s is required", a->cmd->name, name);
+		return -EINVAL;
+	}
+	ifindex = if_nametoindex(dev);
+	if (!ifindex)
+		xs_error("%s: interface '%s' (--%s) not found in this network namespace",
+			 a->cmd->name, dev, name);
+	return ifindex ? ifindex : -ENODEV;
 }

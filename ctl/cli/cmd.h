@@ -56,5 +56,7 @@ int xs_arg_u32(const struct xs_args *a, const char *name, uint32_t min,
 /* Pick one of a fixed set of words; returns its index or -EINVAL. */
 int xs_arg_choice(const struct xs_args *a, const char *name,
 		  const char *const *choices, int def);
+/* The ifindex of a required interface option; errors name the option. */
+int xs_arg_ifindex(const struct xs_args *a, const char *name);
 
 #endif

@@ -16,26 +16,6 @@
 	{ "steer-table-size", 0, "N", "steered flows at most", "4096" }, \
 	XS_OPT_PIN_DIR
 
-/* What attach needs; shared by 'attach' and 'run'. */
-struct xs_attach_req {
-	const char *dev;
-	const char *uplink;
-	int ifindex;
-	int up_ifindex;
-	int mode;		/* 0 native, 1 skb */
-	int fastpath;		/* 0 auto, 1 redirect, 2 pass */
-	uint32_t flow_size;
-	uint32_t steer_size;
-	char dir[PATH_MAX];
-	/* results */
-	uint32_t prog_id;
-	bool redirect;
-};
-
-int xs_attach_parse(struct xs_args *a, struct xs_attach_req *r);
-int xs_attach(struct xs_attach_req *r);
-bool xs_attached(int ifindex);
-
 extern const struct xs_opt attach_opts[], detach_opts[], flows_opts[],
 	stats_opts[], run_opts[],
 	steer_opts[], status_opts[], paths_opts[], path_opts[], top_opts[];

@@ -25,7 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xdp/xs_shared.h"
-#include "cli/commands.h"
+#include "lib/loader.h"
 #include "daemon/controller.h"
 #include "lib/ctlsock.h"
 #include "daemon/internal.h"
