@@ -29,9 +29,6 @@ int cmd_status(struct xs_args *a);
 int cmd_paths(struct xs_args *a);
 int cmd_top(struct xs_args *a);
 int cmd_path(struct xs_args *a);
-/* flows / stats from the daemon (--tenant) instead of the pinned maps */
-int cmd_flows_daemon(struct xs_args *a, uint32_t top, const char *sort);
-int cmd_stats_daemon(struct xs_args *a);
 int cmd_steer(struct xs_args *a);
 
 struct xs_flow_key;

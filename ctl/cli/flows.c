@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* xsteer flows / stats: read the pinned maps of an attached program. */
+/*
+ * xsteer flows: the daemon's view (--tenant: rate, class, path) or the
+ * pinned flow map of an attached program.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xdp/xs_shared.h"
-#include "cli/commands.h"
+#include "cli/client.h"
 #include "lib/flowfmt.h"
 #include "lib/out.h"
 #include "lib/pin.h"
@@ -28,35 +31,53 @@ const struct xs_opt flows_opts[] = {
 	{ NULL },
 };
 
-const struct xs_opt stats_opts[] = {
-	{ "tenant", 't', "NAME", "ask this tenant's daemon (XDP, datapath, controller)", NULL },
-	{ "format", 'f', "FMT", "table, json or prometheus (the daemon's counters)", "table" },
-	{ "socket", 0, "PATH", "the daemon's control socket", "/run/xsteer/<tenant>.sock" },
-	{ "dev", 'd', "IF", "read the pinned maps of this interface instead", NULL },
-	XS_OPT_PIN_DIR,
-	XS_COMMON_OPTS,
-	{ NULL },
-};
-
 struct flow_row {
 	struct xs_flow_key key;
 	struct xs_flow_stats st;
 };
+
+static int flows_daemon(struct xs_args *a, uint32_t top, const char *sort)
+{
+	static const struct cli_col cols[] = {
+		{ "proto", "PROTO", -6 }, { "src", "SRC", -26 }, { "sport", "SPORT", 5 },
+		{ "dst", "DST", -26 }, { "dport", "DPORT", 5 }, { "rate", "RATE", 8 },
+		{ "bytes", "BYTES", 12 }, { "class", "CLASS", -5 }, { "path", "PATH", 4 },
+		{ "idle_s", "IDLE(s)", 7 }, { NULL, NULL, 0 },
+	};
+	json_object *req = cli_request("flows"), *rep;
+	size_t i;
+	char buf[32];
+
+	json_object_object_add(req, "top", json_object_new_uint64(top));
+	json_object_object_add(req, "sort", json_object_new_string(sort));
+	rep = cli_ask(a, req);
+	if (!rep)
+		return -EIO;
+	if (out_is_json()) {
+		cli_print_json(rep);
+	} else {
+		for (i = 0; i < json_object_array_length(rep); i++) {
+			json_object *row = json_object_array_get_idx(rep, i), *v;
+
+			if (json_object_object_get_ex(row, "rate_bps", &v)) {
+				cli_human_rate(json_object_get_uint64(v), buf, sizeof(buf));
+				json_object_object_add(row, "rate", json_object_new_string(buf));
+			}
+		}
+		if (json_object_array_length(rep))
+			cli_render(rep, cols);
+		else
+			printf("no flows\n");
+	}
+	json_object_put(rep);
+	return 0;
+}
 
 static int by_bytes_desc(const void *a, const void *b)
 {
 	const struct flow_row *x = a, *y = b;
 
 	return x->st.bytes < y->st.bytes ? 1 : x->st.bytes > y->st.bytes ? -1 : 0;
-}
-
-static int open_map(struct xs_args *a, const char *name)
-{
-	char dir[PATH_MAX];
-	int err;
-
-	err = xs_pin_dir(xs_arg(a, "pin-dir"), xs_arg(a, "dev"), dir, sizeof(dir));
-	return err ?: xs_pin_open_map(dir, name);
 }
 
 static uint64_t now_ns(void)
@@ -119,8 +140,8 @@ int cmd_flows(struct xs_args *a)
 	if (sort < 0)
 		return sort;
 	if (xs_arg(a, "tenant") || xs_arg(a, "socket"))
-		return cmd_flows_daemon(a, top, sorts[sort]);
-	fd = open_map(a, XS_MAP_FLOWS);
+		return flows_daemon(a, top, sorts[sort]);
+	fd = cli_open_map(a, XS_MAP_FLOWS);
 	if (fd < 0)
 		return fd;
 
@@ -151,51 +172,6 @@ int cmd_flows(struct xs_args *a)
 		printf("no flows\n");
 out:
 	free(rows);
-	close(fd);
-	return err;
-}
-
-int cmd_stats(struct xs_args *a)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 *vals;
-	__u32 i;
-	int fd, c, err = 0;
-
-	if (ncpu < 0)
-		return ncpu;
-	if (xs_arg(a, "tenant") || xs_arg(a, "socket"))
-		return cmd_stats_daemon(a);
-	if (xs_arg(a, "format") && strcmp(xs_arg(a, "format"), "table") &&
-	    strcmp(xs_arg(a, "format"), "json")) {
-		xs_error("stats: --format %s needs the daemon: give --tenant", xs_arg(a, "format"));
-		return -EINVAL;
-	}
-	if (xs_arg(a, "format") && !strcmp(xs_arg(a, "format"), "json"))
-		out_init(true);
-	fd = open_map(a, XS_MAP_STATS);
-	if (fd < 0)
-		return fd;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals) {
-		close(fd);
-		return -ENOMEM;
-	}
-	out_obj_begin();
-	for (i = 0; i < XS_STAT__MAX; i++) {
-		__u64 sum = 0;
-
-		if (bpf_map_lookup_elem(fd, &i, vals)) {
-			err = -errno;
-			xs_error("cannot read counter '%s': %s", xs_stat_names[i], strerror(-err));
-			break;
-		}
-		for (c = 0; c < ncpu; c++)
-			sum += vals[c];
-		out_kv_u64(xs_stat_names[i], sum);
-	}
-	out_obj_end();
-	free(vals);
 	close(fd);
 	return err;
 }
