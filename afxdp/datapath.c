@@ -7,17 +7,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
-#include <linux/sockios.h>
 #include <bpf/bpf.h>
 #include <xdp/xsk.h>
 #include "datapath.h"
@@ -94,38 +91,9 @@ int xs_dp_queue_count(const struct xs_dp *dp)
 	return dp->nq;
 }
 
-static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
+void xs_dp_set_uplink_mtu(struct xs_dp *dp, uint32_t mtu)
 {
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, IFNAMSIZ, "%s", ifname);
-	if (ioctl(fd, req, ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static int rx_queue_count(const char *ifname)
-{
-	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
-	struct ifreq ifr = { .ifr_data = (void *)&ch };
-
-	if (if_ioctl(ifname, SIOCETHTOOL, &ifr))
-		return 1;
-	if (ch.combined_count)
-		return ch.combined_count;
-	return ch.rx_count ? (int)ch.rx_count : 1;
-}
-
-void xs_dp_refresh_mtu(struct xs_dp *dp)
-{
-	struct ifreq ifr = {};
-
-	if (!if_ioctl(dp->cfg.uplink_if, SIOCGIFMTU, &ifr))
-		atomic_store(&dp->uplink_mtu, ifr.ifr_mtu);
+	atomic_store(&dp->uplink_mtu, mtu);
 }
 
 uint32_t xs_dp_uplink_mtu(const struct xs_dp *dp)
@@ -508,16 +476,6 @@ static void q_teardown(struct xs_dp_queue *q)
 	free(q->tx_len);
 }
 
-static int mac_of(const char *ifname, uint8_t mac[6])
-{
-	struct ifreq ifr = {};
-	int err = if_ioctl(ifname, SIOCGIFHWADDR, &ifr);
-
-	if (!err)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return err;
-}
-
 int xs_dp__create(struct xs_dp **dpp, const struct xs_dp_config *cfg)
 {
 	struct xs_dp *dp;
@@ -542,15 +500,11 @@ int xs_dp__create(struct xs_dp **dpp, const struct xs_dp_config *cfg)
 		free(dp);
 		return -ENODEV;
 	}
-	err = mac_of(cfg->uplink_if, dp->uplink_mac);
-	if (err) {
-		free(dp);
-		return err;
-	}
-	xs_dp_refresh_mtu(dp);
+	memcpy(dp->uplink_mac, cfg->uplink_mac, 6);
+	dp->uplink_mtu = cfg->uplink_mtu;
 	host_addrs(dp);
 
-	dp->nq = cfg->queues ? cfg->queues : (uint32_t)rx_queue_count(cfg->host_if);
+	dp->nq = cfg->queues ? cfg->queues : 1;
 	dp->q = calloc(dp->nq, sizeof(*dp->q));
 	if (!dp->q) {
 		free(dp);

@@ -38,8 +38,6 @@
 #include "lib/out.h"
 #include "lib/pin.h"
 
-/* ---- setup helpers ---- */
-
 /*
  * Frames from local sockets leave the host-side veth with partial checksums
  * and as GSO super-frames unless these offloads are off; AF_XDP would then
@@ -127,8 +125,6 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
-/* ---- main ---- */
-
 static int open_maps(struct xs_daemon *d)
 {
 	const char *dir = d->cfg.pin_dir;
@@ -192,77 +188,35 @@ static int setup_xdp(struct xs_daemon *d)
 	return xs_attach(&r);
 }
 
-int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
+/* The AF_XDP sockets, the paths' templates and next hops, then what a previous daemon steered. */
+static int start_datapath(struct xs_daemon *d)
 {
-	struct xs_dp_config dcfg = {};
-	struct xs_nl_watch *nlw = NULL;
-	struct xs_daemon *d;
-	struct pollfd pfd[4];
-	uint64_t next_scan, next_resolve = 0, now;
-	sigset_t mask;
-	int sfd = -1, err;
+	struct xs_dp_config dcfg = {
+		.host_if = d->cfg.dev,
+		.uplink_if = d->cfg.uplink,
+		.xsks_map_fd = d->xsks_fd,
+		.frames = d->cfg.umem_frames,
+		.ring_size = d->cfg.ring_size,
+		.batch = d->cfg.batch,
+		.queues = xs_netdev_rx_queues(d->cfg.dev),
+		.no_need_wakeup = d->o->no_need_wakeup,
+		.no_encap = d->o->no_encap,
+	};
 	unsigned int i;
-	bool stop = false;
+	int err;
 
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	d->cfg = *cfg;
-	d->o = o;
-	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
-	d->xsks_fd = d->stats_fd = d->events_fd = -1;
-	d->start_ns = now_ns();
-	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
-	xs_pathsel_init(&d->ps);
-	daemon_class_cfg(d);
-
-	if (d->cfg.host_if[0]) {
-		err = check_host_offloads(d->cfg.host_if);
-		if (err)
-			goto out;
-	}
-	if (d->cfg.netns[0]) {
-		err = enter_netns(d->cfg.netns);
-		if (err)
-			goto out;
-	}
-	err = xs_pin_dir_prepare(d->cfg.pin_dir);
-	err = err ?: setup_xdp(d);
-	err = err ?: open_maps(d);
-	if (err)
-		goto out;
-	err = daemon_write_xdp_config(d);
-	if (err) {
-		xs_error("cannot write the XDP config map: %s", strerror(-err));
-		goto out;
-	}
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-
-	dcfg.host_if = d->cfg.dev;
-	dcfg.uplink_if = d->cfg.uplink;
-	dcfg.xsks_map_fd = d->xsks_fd;
-	dcfg.frames = d->cfg.umem_frames;
-	dcfg.ring_size = d->cfg.ring_size;
-	dcfg.batch = d->cfg.batch;
-	dcfg.no_need_wakeup = o->no_need_wakeup;
-	dcfg.no_encap = o->no_encap;
-	err = xs_dp__create(&d->dp, &dcfg);
+	xs_netdev_mtu(d->cfg.uplink, &dcfg.uplink_mtu);
+	err = xs_netdev_mac(d->cfg.uplink, dcfg.uplink_mac);
+	err = err ?: xs_dp__create(&d->dp, &dcfg);
 	if (err) {
 		xs_error("cannot set up AF_XDP on '%s' and '%s': %s", d->cfg.dev, d->cfg.uplink,
 			 strerror(-err));
-		goto out;
+		return err;
 	}
 	for (i = 0; i < d->cfg.npaths; i++) {
 		err = path_install(d, &d->cfg.paths[i]);
 		if (err)
-			goto out;
+			return err;
 	}
 	/* give neighbour discovery a moment before traffic is steered */
 	for (i = 0; i < 40 && resolve_all(d, false); i++)
@@ -271,23 +225,65 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	adopt_steered(d);
 
 	err = xs_dp_start(d->dp);
-	if (err) {
+	if (err)
 		xs_error("cannot start the datapath: %s", strerror(-err));
-		goto out;
+	return err;
+}
+
+static int block_signals(struct xs_daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	d->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	return 0;
+}
+
+/* Everything up to the main loop, in order; 0 or -errno (reported). */
+static int daemon_start(struct xs_daemon *d)
+{
+	int err;
+
+	if (d->cfg.host_if[0]) {
+		err = check_host_offloads(d->cfg.host_if);
+		if (err)
+			return err;
 	}
+	if (d->cfg.netns[0]) {
+		err = enter_netns(d->cfg.netns);
+		if (err)
+			return err;
+	}
+	err = xs_pin_dir_prepare(d->cfg.pin_dir);
+	err = err ?: setup_xdp(d);
+	err = err ?: open_maps(d);
+	if (err)
+		return err;
+	err = daemon_write_xdp_config(d);
+	if (err) {
+		xs_error("cannot write the XDP config map: %s", strerror(-err));
+		return err;
+	}
+	block_signals(d);
+	err = start_datapath(d);
+	if (err)
+		return err;
 	if (d->cfg.ctl_socket[0]) {
 		d->ctl_fd = xs_ctl_listen(d->cfg.ctl_socket);
-		if (d->ctl_fd < 0) {
-			err = d->ctl_fd;
-			goto out;
-		}
+		if (d->ctl_fd < 0)
+			return d->ctl_fd;
 	}
-	nlw = xs_nl_watch__create();
-	if (!o->keep_caps) {
+	d->nlw = xs_nl_watch__create();
+	if (!d->o->keep_caps) {
 		err = drop_caps();
 		if (err) {
 			xs_error("cannot drop capabilities: %s", strerror(-err));
-			goto out;
+			return err;
 		}
 	}
 	pr_info("datapath: %d queue(s) on %s, uplink %s (MTU %u), %u path(s); adopted %llu "
@@ -297,8 +293,42 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		printf("xsteer running on %s (uplink %s, %d queue(s), %u path(s)); SIGTERM stops\n",
 		       d->cfg.dev, d->cfg.uplink, xs_dp_queue_count(d->dp), d->cfg.npaths);
 	fflush(stdout);
+	return 0;
+}
 
-	next_scan = now_ns();
+static void print_stats(struct xs_daemon *d)
+{
+	json_object *st = ctl_stats(d);
+
+	puts(json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+	fflush(stdout);
+	json_object_put(st);
+}
+
+/* SIGHUP reloads, SIGUSR1 prints the counters; returns true to stop. */
+static bool on_signal(struct xs_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->sig_fd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	if (si.ssi_signo == SIGHUP)
+		daemon_reload(d);
+	else if (si.ssi_signo == SIGUSR1)
+		print_stats(d);
+	else
+		return true;
+	return false;
+}
+
+/* Every period a scan, every second (or after a route change) the next hops and the metrics file. */
+static void main_loop(struct xs_daemon *d)
+{
+	uint64_t next_scan = now_ns(), next_resolve = 0, now;
+	struct pollfd pfd[4];
+	bool stop = false;
+	uint32_t mtu;
+
 	while (!stop) {
 		int timeout;
 
@@ -308,57 +338,37 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 			next_scan = now + d->cfg.scan_period_ms * 1000000ULL;
 		}
 		if (now >= next_resolve) {
-			xs_dp_refresh_mtu(d->dp);
+			if (!xs_netdev_mtu(d->cfg.uplink, &mtu))
+				xs_dp_set_uplink_mtu(d->dp, mtu);
 			resolve_all(d, false);
 			write_textfile(d);
 			next_resolve = now + 1000000000ULL;
 		}
 		timeout = (int)((next_scan - now) / 1000000) + 1;
-		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = nlw ? xs_nl_watch_fd(nlw) : -1, .events = POLLIN };
+		pfd[0] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
 		if (poll(pfd, 4, timeout) <= 0)
 			continue;
-		if (pfd[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					daemon_reload(d);
-				else if (si.ssi_signo == SIGUSR1) {
-					json_object *st = ctl_stats(d);
-
-					puts(json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
-					fflush(stdout);
-					json_object_put(st);
-				} else
-					stop = true;
-			}
-		}
-		if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(nlw) > 0)
+		if (pfd[0].revents & POLLIN)
+			stop = on_signal(d);
+		if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
 			next_resolve = 0;
 		if (pfd[2].revents & POLLIN)
 			ring_buffer__consume(d->rb);
 		if (pfd[3].revents & POLLIN)
 			ctl_serve(d);
 	}
-	xs_dp_stop(d->dp);
-	if (d->cfg.metrics_file[0])
-		unlink(d->cfg.metrics_file);	/* stale figures would mislead */
-	{
-		json_object *st = ctl_stats(d);
+}
 
-		puts(json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
-		json_object_put(st);
-	}
-	err = 0;
-out:
+static void daemon_free(struct xs_daemon *d)
+{
 	if (d->ctl_fd >= 0) {
 		close(d->ctl_fd);
 		unlink(d->cfg.ctl_socket);
 	}
-	xs_nl_watch__destroy(nlw);
+	xs_nl_watch__destroy(d->nlw);
 	xs_dp__destroy(d->dp);
 	ring_buffer__free(d->rb);
 	xs_ctab_free(&d->ct);
@@ -368,10 +378,37 @@ out:
 	close_fd(&d->xsks_fd);
 	close_fd(&d->stats_fd);
 	close_fd(&d->events_fd);
-	if (sfd >= 0)
-		close(sfd);
+	close_fd(&d->sig_fd);
 	free(d->keys);
 	free(d->vals);
 	free(d);
+}
+
+int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
+{
+	struct xs_daemon *d;
+	int err;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->cfg = *cfg;
+	d->o = o;
+	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
+	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = -1;
+	d->start_ns = now_ns();
+	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
+	xs_pathsel_init(&d->ps);
+	daemon_class_cfg(d);
+
+	err = daemon_start(d);
+	if (!err) {
+		main_loop(d);
+		xs_dp_stop(d->dp);
+		if (d->cfg.metrics_file[0])
+			unlink(d->cfg.metrics_file);	/* stale figures would mislead */
+		print_stats(d);
+	}
+	daemon_free(d);
 	return err;
 }

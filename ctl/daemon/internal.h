@@ -47,6 +47,8 @@ struct xs_daemon {
 	struct xs_flow_stats *vals;
 	uint64_t start_ns;
 	int ctl_fd;
+	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
+	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
 	/* controller counters */
 	uint64_t scans, promotions, promotions_event, demotions, moves, aged,
 		 steer_failed, no_path, events, adopted;

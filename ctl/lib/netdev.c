@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * What a network device is and can do: XDP features (netdev genetlink), and
+ * through the one interface ioctl helper: ethtool (driver, offloads, channels),
+ * MTU, MAC address.
+ */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,7 +16,7 @@
 #include <linux/sockios.h>
 #include <libmnl/libmnl.h>
 #include "lib/netdev.h"
-#include "lib/nexthop.h"
+#include "lib/nl.h"
 
 /* linux/netdev.h (6.3+) */
 #define XS_NETDEV_CMD_DEV_GET		1
@@ -89,20 +94,27 @@ out:
 	return err;
 }
 
-/* One ethtool command (cmd points at its struct, first field .cmd). */
-static int ethtool(const char *ifname, void *cmd)
+/* One interface ioctl (SIOCETHTOOL, SIOCGIFMTU, SIOCGIFHWADDR...). */
+static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr = { .ifr_data = cmd };
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+	snprintf(ifr->ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(fd, req, ifr) < 0)
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* One ethtool command (cmd points at its struct, first field .cmd). */
+static int ethtool(const char *ifname, void *cmd)
+{
+	struct ifreq ifr = { .ifr_data = cmd };
+
+	return if_ioctl(ifname, SIOCETHTOOL, &ifr);
 }
 
 int xs_netdev_driver(const char *ifname, char *drv, size_t len)
@@ -121,4 +133,35 @@ int xs_netdev_offload(const char *ifname, uint32_t cmd)
 	int err = ethtool(ifname, &ev);
 
 	return err ? err : (int)ev.data;
+}
+
+uint32_t xs_netdev_rx_queues(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+
+	if (ethtool(ifname, &ch))
+		return 1;
+	if (ch.combined_count)
+		return ch.combined_count;
+	return ch.rx_count ? ch.rx_count : 1;
+}
+
+int xs_netdev_mtu(const char *ifname, uint32_t *mtu)
+{
+	struct ifreq ifr = {};
+	int err = if_ioctl(ifname, SIOCGIFMTU, &ifr);
+
+	if (!err)
+		*mtu = ifr.ifr_mtu;
+	return err;
+}
+
+int xs_netdev_mac(const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr = {};
+	int err = if_ioctl(ifname, SIOCGIFHWADDR, &ifr);
+
+	if (!err)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return err;
 }

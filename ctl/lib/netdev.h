@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* What a network device can do: XDP features (netdev genl), driver name. */
+/* What a network device is and can do: XDP features, driver, offloads, queues, MTU, MAC. */
 #ifndef XS_NETDEV_H
 #define XS_NETDEV_H
 
@@ -17,5 +17,9 @@ int xs_netdev_xdp_features(int ifindex, uint64_t *features);
 int xs_netdev_driver(const char *ifname, char *drv, size_t len);
 /* An ethtool get (ETHTOOL_GTXCSUM, GTSO, GGSO...): 1 on, 0 off, or -errno. */
 int xs_netdev_offload(const char *ifname, uint32_t cmd);
+/* RX queues (ethtool channels: combined, else rx); 1 when the driver does not say. */
+uint32_t xs_netdev_rx_queues(const char *ifname);
+int xs_netdev_mtu(const char *ifname, uint32_t *mtu);
+int xs_netdev_mac(const char *ifname, uint8_t mac[6]);
 
 #endif

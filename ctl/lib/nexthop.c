@@ -7,6 +7,7 @@
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 #include "lib/nexthop.h"
+#include "lib/nl.h"
 
 struct route_reply {
 	int oif;
@@ -80,39 +81,6 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int xs_nl_request(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl), seq = nlh->nlmsg_seq;
-	ssize_t n;
-	int ret;
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(buf, n, seq, portid, cb, data);
-	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
-}
-
-/* One request on a socket of its own. */
-static int nl_talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	struct mnl_socket *nl;
-	int ret;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	ret = mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 ? -errno :
-	      xs_nl_request(nl, nlh, cb, data);
-	mnl_socket_close(nl);
-	return ret;
-}
-
 static int get_route(const struct in6_addr *dst, struct route_reply *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -127,7 +95,7 @@ static int get_route(const struct in6_addr *dst, struct route_reply *r)
 	rtm->rtm_family = AF_INET6;
 	rtm->rtm_dst_len = 128;
 	mnl_attr_put(nlh, RTA_DST, 16, dst);
-	return nl_talk(nlh, route_cb, r);
+	return xs_nl_talk(NETLINK_ROUTE, nlh, route_cb, r);
 }
 
 static int neigh_msg(char *buf, int type, int flags, int ifindex,
@@ -169,7 +137,7 @@ int xs_nexthop_resolve(const struct in6_addr *dst, struct xs_nexthop *nh)
 	nh->mtu = r.mtu;
 
 	neigh_msg(buf, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK, nh->oif, &nh->via, 0, 0);
-	err = nl_talk((struct nlmsghdr *)buf, neigh_cb, &n);
+	err = xs_nl_talk(NETLINK_ROUTE, (struct nlmsghdr *)buf, neigh_cb, &n);
 	if (!err && n.found &&
 	    (n.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT |
 			NUD_NOARP))) {
@@ -179,7 +147,7 @@ int xs_nexthop_resolve(const struct in6_addr *dst, struct xs_nexthop *nh)
 	/* ask the kernel to resolve it (as a packet to it would) */
 	neigh_msg(buf, RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, nh->oif,
 		  &nh->via, NUD_NONE, NTF_USE);
-	nl_talk((struct nlmsghdr *)buf, NULL, NULL);
+	xs_nl_talk(NETLINK_ROUTE, (struct nlmsghdr *)buf, NULL, NULL);
 	return -EAGAIN;
 }
 

@@ -8,13 +8,6 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
-#include <libmnl/libmnl.h>
-
-/*
- * Send one request on a bound netlink socket and run cb over the replies
- * until the ACK (ask for one: NLM_F_ACK). 0 or -errno.
- */
-int xs_nl_request(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 
 struct xs_nexthop {
 	int oif;
