@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The subcommands of the xsteer binary; ctl/main.c holds the table. */
+/* The subcommands of the xsteer binary; ctl/cli/main.c holds the table. */
 #ifndef XS_COMMANDS_H
 #define XS_COMMANDS_H
 

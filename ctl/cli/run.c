@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xsteer run: the daemon. Configuration comes from the tenant's defaults,
- * then --config FILE, then the command line; ctl/daemon.c does the rest.
+ * then --config FILE, then the command line; ctl/daemon/ does the rest.
  */
 #include <errno.h>
 #include <stdio.h>

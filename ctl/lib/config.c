@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include "lib/config.h"
+#include "lib/parse.h"
 
 /*
  * Debian's libinih (r55) takes its line buffer size from this variable at
@@ -39,7 +40,7 @@
 extern int ini_max_line __attribute__((weak));
 #define LINE_MAX_WANTED	1024
 
-#define MS_HOUR		(3600ULL * 1000)
+#define MS_HOUR		XS_MS_HOUR
 #define MS_DAY		(24 * MS_HOUR)
 
 enum sect { S_NONE = 0, S_XSTEER, S_CLASS, S_CONG, S_TABLES, S_PATH, S__N };
@@ -124,221 +125,6 @@ static const struct key keys[K__N] = {
 enum { PK_ID, PK_POOL, PK_PREFIX, PK_SEGMENTS, PK_MODE, PK__N };
 static const char *const path_keys[PK__N] = { "id", "pool", "prefix", "segments", "mode" };
 
-/* ---- small parsers ---- */
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-/*
- * "DIGITS[.DIGITS]" followed by anything: the integer part, and where the
- * fraction's digits start and how many there are. NULL when no number.
- */
-static const char *parse_decimal(const char *s, uint64_t *ip, const char **fs, size_t *nf,
-				 bool *overflow)
-{
-	uint64_t v = 0;
-
-	*overflow = false;
-	*fs = NULL;
-	*nf = 0;
-	if (!s || !is_digit(*s))
-		return NULL;
-	for (; is_digit(*s); s++) {
-		unsigned int d = *s - '0';
-
-		if (v > (UINT64_MAX - d) / 10)
-			*overflow = true;
-		else
-			v = v * 10 + d;
-	}
-	if (*s == '.') {
-		s++;
-		if (!is_digit(*s))
-			return NULL;
-		*fs = s;
-		while (is_digit(*s))
-			s++;
-		*nf = s - *fs;
-	}
-	*ip = v;
-	return s;
-}
-
-/*
- * ip.fraction x mult (a power of ten). *inexact: a non-zero digit below
- * the unit of the result. -ERANGE on overflow.
- */
-static int scale(uint64_t ip, const char *fs, size_t nf, uint64_t mult, uint64_t *out,
-		 bool *inexact)
-{
-	uint64_t v, frac = 0, w = mult;
-
-	*inexact = false;
-	if (ip > UINT64_MAX / mult)
-		return -ERANGE;
-	v = ip * mult;
-	for (size_t i = 0; i < nf; i++) {
-		unsigned int d = fs[i] - '0';
-
-		if (w < 10) {
-			if (d)
-				*inexact = true;
-			continue;
-		}
-		w /= 10;
-		frac += d * w;
-	}
-	if (v > UINT64_MAX - frac)
-		return -ERANGE;
-	*out = v + frac;
-	return 0;
-}
-
-int xs_parse_si(const char *s, uint64_t *out)
-{
-	static const struct { char c; uint64_t mult; } si[] = {
-		{ 'k', 1000ULL }, { 'K', 1000ULL }, { 'M', 1000000ULL },
-		{ 'G', 1000000000ULL }, { 'T', 1000000000000ULL },
-	};
-	uint64_t ip, mult = 1, v;
-	const char *fs, *p;
-	bool overflow, inexact;
-	size_t nf;
-
-	p = parse_decimal(s, &ip, &fs, &nf, &overflow);
-	if (!p)
-		return -EINVAL;
-	if (*p) {
-		size_t i;
-
-		for (i = 0; i < sizeof(si) / sizeof(si[0]); i++)
-			if (si[i].c == *p)
-				break;
-		if (i == sizeof(si) / sizeof(si[0]) || p[1])
-			return -EINVAL;
-		mult = si[i].mult;
-	}
-	if (overflow || scale(ip, fs, nf, mult, &v, &inexact))
-		return -ERANGE;
-	if (inexact)
-		return -EINVAL;		/* "1.5" or "1.0005k": not a whole number */
-	*out = v;
-	return 0;
-}
-
-int xs_parse_duration_us(const char *s, uint64_t *out)
-{
-	static const struct { const char *unit; uint64_t us; } units[] = {
-		{ "us", 1ULL }, { "ms", 1000ULL }, { "s", 1000000ULL },
-		{ "m", 60000000ULL }, { "h", 3600000000ULL },
-	};
-	uint64_t ip, us;
-	const char *fs, *p;
-	bool overflow, inexact;
-	size_t nf, i;
-
-	p = parse_decimal(s, &ip, &fs, &nf, &overflow);
-	if (!p || !*p)
-		return -EINVAL;		/* a bare number has no unit: ambiguous */
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(p, units[i].unit))
-			break;
-	if (i == sizeof(units) / sizeof(units[0]))
-		return -EINVAL;
-	if (overflow || scale(ip, fs, nf, units[i].us, &us, &inexact))
-		return -ERANGE;
-	*out = us + inexact;	/* round up to the microsecond */
-	return 0;
-}
-
-int xs_parse_duration_ms(const char *s, uint64_t *out)
-{
-	uint64_t us;
-	int rc = xs_parse_duration_us(s, &us);
-
-	if (!rc)	/* round up to the millisecond */
-		*out = us / 1000 + !!(us % 1000);
-	return rc;
-}
-
-static bool host_bits_set(const struct in6_addr *a, unsigned int plen)
-{
-	for (unsigned int bit = plen; bit < 128; bit++)
-		if (a->s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return true;
-	return false;
-}
-
-int xs_parse_prefix(const char *s, struct in6_addr *pfx, uint8_t *plen)
-{
-	char addr[INET6_ADDRSTRLEN + 1];
-	const char *slash, *p;
-	struct in6_addr a;
-	unsigned int len = 0, max;
-	bool masked = false;
-
-	if (!s)
-		return -EINVAL;
-	slash = strchr(s, '/');
-	if (!slash || slash == s || (size_t)(slash - s) >= sizeof(addr))
-		return -EINVAL;
-	memcpy(addr, s, slash - s);
-	addr[slash - s] = '\0';
-	for (p = slash + 1; is_digit(*p) && p - slash <= 3; p++)
-		len = len * 10 + (*p - '0');
-	if (p == slash + 1 || *p)
-		return -EINVAL;
-	if (strchr(addr, ':')) {
-		if (inet_pton(AF_INET6, addr, &a) != 1)
-			return -EINVAL;
-		max = 128;
-	} else {
-		struct in_addr a4;
-
-		if (inet_pton(AF_INET, addr, &a4) != 1)
-			return -EINVAL;
-		memset(&a, 0, sizeof(a));
-		a.s6_addr[10] = a.s6_addr[11] = 0xff;
-		memcpy(&a.s6_addr[12], &a4, 4);
-		max = 32;
-		len += 96;
-		max += 96;
-	}
-	if (len > max)
-		return -ERANGE;
-	masked = host_bits_set(&a, len);
-	for (unsigned int bit = len; bit < 128; bit++)
-		a.s6_addr[bit / 8] &= ~(0x80 >> (bit % 8));
-	*pfx = a;
-	*plen = len;
-	return masked ? -EDOM : 0;
-}
-
-bool xs_tenant_name_ok(const char *name)
-{
-	size_t len;
-
-	if (!name)
-		return false;
-	len = strlen(name);
-	if (len < 1 || len > XS_TENANT_MAX || name[0] == '-')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-'))
-			return false;
-	}
-	return true;
-}
-
 static const char *const pool_names[XS_POOL__MAX] = {
 	[XS_POOL_HEAVY] = "heavy", [XS_POOL_DEFAULT] = "default", [XS_POOL_DISJOINT] = "disjoint",
 };
@@ -356,65 +142,7 @@ int xs_pool_parse(const char *s)
 	return -EINVAL;
 }
 
-/* ---- formatting values back (for messages and the round trip) ---- */
-
-/* exact: "100M", "1.5G", "0", else plain digits */
-static void fmt_si(uint64_t v, char *buf, size_t n)
-{
-	static const struct { char c; uint64_t mult; } si[] = {
-		{ 'T', 1000000000000ULL }, { 'G', 1000000000ULL }, { 'M', 1000000ULL },
-		{ 'k', 1000ULL },
-	};
-
-	for (size_t i = 0; i < sizeof(si) / sizeof(si[0]); i++) {
-		uint64_t m = si[i].mult;
-
-		if (v < m || v % (m / 10))
-			continue;
-		if (v % m)
-			snprintf(buf, n, "%llu.%llu%c", (unsigned long long)(v / m),
-				 (unsigned long long)(v % m / (m / 10)), si[i].c);
-		else
-			snprintf(buf, n, "%llu%c", (unsigned long long)(v / m), si[i].c);
-		return;
-	}
-	snprintf(buf, n, "%llu", (unsigned long long)v);
-}
-
-static void fmt_ms(uint64_t ms, char *buf, size_t n)
-{
-	if (ms && !(ms % MS_HOUR))
-		snprintf(buf, n, "%lluh", (unsigned long long)(ms / MS_HOUR));
-	else if (ms && !(ms % 60000))
-		snprintf(buf, n, "%llum", (unsigned long long)(ms / 60000));
-	else if (ms && !(ms % 1000))
-		snprintf(buf, n, "%llus", (unsigned long long)(ms / 1000));
-	else
-		snprintf(buf, n, "%llums", (unsigned long long)ms);
-}
-
-static void fmt_us(uint64_t us, char *buf, size_t n)
-{
-	if (us % 1000)
-		snprintf(buf, n, "%lluus", (unsigned long long)us);
-	else
-		fmt_ms(us / 1000, buf, n);
-}
-
-static void fmt_prefix(const struct in6_addr *a, uint8_t plen, char *buf, size_t n)
-{
-	char s[INET6_ADDRSTRLEN];
-
-	if (plen >= 96 && IN6_IS_ADDR_V4MAPPED(a)) {
-		inet_ntop(AF_INET, &a->s6_addr[12], s, sizeof(s));
-		snprintf(buf, n, "%s/%u", s, plen - 96);
-	} else {
-		inet_ntop(AF_INET6, a, s, sizeof(s));
-		snprintf(buf, n, "%s/%u", s, plen);
-	}
-}
-
-/* ---- defaults ---- */
+/* ---- pools and defaults ---- */
 
 void xs_cfg_defaults(struct xs_cfg *c, const char *tenant)
 {
@@ -483,7 +211,7 @@ static bool ifname_ok(const char *s)
 	if (len < 1 || len >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
 		return false;
 	for (; *s; s++)
-		if (*s == '/' || *s == ':' || is_blank(*s))
+		if (*s == '/' || *s == ':' || xs_is_blank(*s))
 			return false;
 	return true;
 }
@@ -495,7 +223,7 @@ static bool netns_ok(const char *s, size_t size)
 	if (len < 1 || len >= size || !strcmp(s, ".") || !strcmp(s, ".."))
 		return false;
 	for (; *s; s++)
-		if (*s == '/' || is_blank(*s))
+		if (*s == '/' || xs_is_blank(*s))
 			return false;
 	return true;
 }
@@ -575,7 +303,7 @@ static int key_parse(const struct key *k, const char *val, union kval *v, char *
 		const char *p = val;
 		bool big = false;
 
-		for (; is_digit(*p); p++) {
+		for (; xs_is_digit(*p); p++) {
 			if (x > (UINT64_MAX - 9) / 10)
 				big = true;
 			else
@@ -625,8 +353,8 @@ static int key_parse(const struct key *k, const char *val, union kval *v, char *
 			return -EINVAL;
 		}
 		if (v->u < k->min || v->u > k->max) {
-			(k->type == T_DUR ? fmt_ms : fmt_us)(k->min, a, sizeof(a));
-			(k->type == T_DUR ? fmt_ms : fmt_us)(k->max, b, sizeof(b));
+			(k->type == T_DUR ? xs_fmt_ms : xs_fmt_us)(k->min, a, sizeof(a));
+			(k->type == T_DUR ? xs_fmt_ms : xs_fmt_us)(k->max, b, sizeof(b));
 			snprintf(why, n, "expected %s to %s", a, b);
 			return -EINVAL;
 		}
@@ -718,13 +446,13 @@ static void key_format(const struct xs_cfg *c, const struct key *k, char *buf, s
 		return;
 	case T_RATE:
 	case T_BYTES:
-		fmt_si(u, buf, n);
+		xs_fmt_si(u, buf, n);
 		return;
 	case T_DUR:
-		fmt_ms(u, buf, n);
+		xs_fmt_ms(u, buf, n);
 		return;
 	case T_DUR_US:
-		fmt_us(u, buf, n);
+		xs_fmt_us(u, buf, n);
 		return;
 	default:
 		snprintf(buf, n, "%llu", (unsigned long long)u);
@@ -821,7 +549,7 @@ static bool path_name_ok(const char *s)
 	if (len < 1 || len >= sizeof(((struct xs_cfg_path *)0)->name))
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || is_digit(*s) ||
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || xs_is_digit(*s) ||
 		      *s == '-' || *s == '_' || *s == '.'))
 			return false;
 	return true;
@@ -834,15 +562,15 @@ static void begin_section(struct ld *st, char *text)
 	enum sect s;
 
 	/* text is what stands between '[' and ']' */
-	while (is_blank(*text))
+	while (xs_is_blank(*text))
 		text++;
 	wl = strlen(text);
-	while (wl && is_blank(text[wl - 1]))
+	while (wl && xs_is_blank(text[wl - 1]))
 		text[--wl] = '\0';
 	word = text;
 	wl = strcspn(word, " \t");
 	rest = word + wl;
-	while (is_blank(*rest))
+	while (xs_is_blank(*rest))
 		rest++;
 
 	for (s = S_XSTEER; s < S__N; s++)
@@ -910,7 +638,7 @@ static bool has_separator(const char *s)
 	for (const char *p = s; *p; p++) {
 		if (*p == '=' || *p == ':')
 			return true;
-		if (*p == ';' && p > s && is_blank(p[-1]))
+		if (*p == ';' && p > s && xs_is_blank(p[-1]))
 			return false;
 	}
 	return false;
@@ -939,7 +667,7 @@ static char *reader(char *str, int num, void *stream)
 	}
 	if (st->lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
 		s += 3;		/* UTF-8 byte order mark */
-	while (is_blank(*s))
+	while (xs_is_blank(*s))
 		s++;
 	len = strlen(s);
 	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
@@ -959,7 +687,7 @@ static char *reader(char *str, int num, void *stream)
 			return NULL;
 		}
 		after = end + 1;
-		while (is_blank(*after))
+		while (xs_is_blank(*after))
 			after++;
 		if (*after && *after != ';' && *after != '#') {
 			fail(st, st->lineno, "'%s': unexpected text after the section header",
@@ -1084,7 +812,7 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 		const char *q = val;
 		unsigned long id = 0;
 
-		for (; is_digit(*q) && q - val < 4; q++)
+		for (; xs_is_digit(*q) && q - val < 4; q++)
 			id = id * 10 + (*q - '0');
 		if (q == val || *q || id >= XS_PATHS_MAX) {
 			snprintf(why, sizeof(why), "expected a whole number from 0 to %d",
@@ -1117,7 +845,7 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 
 		rc = xs_parse_prefix(val, &a, &plen);
 		if (rc == -EDOM) {
-			fmt_prefix(&a, plen, sug, sizeof(sug));
+			xs_fmt_prefix(&a, plen, sug, sizeof(sug));
 			snprintf(why, sizeof(why), "host bits are set: did you mean %s?", sug);
 		} else if (rc == -ERANGE) {
 			snprintf(why, sizeof(why), "the prefix length must be 0 to 128 (IPv6) "
@@ -1292,8 +1020,8 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 		if (p->plen > 128)
 			return cfail(ck, pline(ck, i, PK_PREFIX), "[path %s] prefix: bad prefix "
 				     "length %u: at most 128", p->name, p->plen);
-		if (host_bits_set(&p->prefix, p->plen)) {
-			fmt_prefix(&p->prefix, p->plen, sug, sizeof(sug));
+		if (xs_host_bits_set(&p->prefix, p->plen)) {
+			xs_fmt_prefix(&p->prefix, p->plen, sug, sizeof(sug));
 			return cfail(ck, pline(ck, i, PK_PREFIX), "[path %s] prefix: bad value "
 				     "'%s': host bits are set", p->name, sug);
 		}

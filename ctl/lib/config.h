@@ -13,9 +13,7 @@
 #include <stdint.h>
 #include "afxdp/srv6.h"
 #include "xdp/xs_shared.h"
-
-/* tenant names: 1..10 of [a-z0-9-], not starting with '-' ("xs-NAME-h" fits IFNAMSIZ) */
-#define XS_TENANT_MAX	10
+#include "lib/parse.h"
 
 /* values of xs_cfg.xdp_mode and xs_cfg.fastpath */
 enum { XS_XDP_NATIVE = 0, XS_XDP_SKB = 1 };
@@ -120,26 +118,4 @@ int xs_cfg_validate(const struct xs_cfg *c, char *err, size_t errlen);
 
 const char *xs_pool_name(enum xs_pool p);
 int xs_pool_parse(const char *s);	/* -EINVAL when unknown */
-/*
- * "10M", "1.5G", "500k" (decimal SI: k/K, M, G, T; no unit text, no sign)
- * into *out; -ERANGE past UINT64_MAX, -EINVAL otherwise (also when the
- * result is not a whole number: "1.5", "1.0005k").
- */
-int xs_parse_si(const char *s, uint64_t *out);
-/*
- * "100ms", "2s", "1m", "1.5h", "500us" into milliseconds, rounded up (500us
- * is 1 ms). The unit (us, ms, s, m, h) is required: a bare number is
- * -EINVAL. -ERANGE on overflow.
- */
-int xs_parse_duration_ms(const char *s, uint64_t *out);
-/*
- * "fd00:2::/64" or "198.51.100.0/24" (IPv4-mapped, plen + 96); the length
- * is required. -EINVAL: syntax; -ERANGE: length too long; -EDOM: host bits
- * set below the length (*pfx and *plen then hold the masked prefix, for a
- * "did you mean").
- */
-int xs_parse_prefix(const char *s, struct in6_addr *pfx, uint8_t *plen);
-/* 1..XS_TENANT_MAX characters of [a-z0-9-], not starting with '-' */
-bool xs_tenant_name_ok(const char *name);
-
 #endif
