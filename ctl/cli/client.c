@@ -33,8 +33,7 @@ static int socket_path(struct xs_args *a, char *buf, size_t len)
 		xs_error("%s: bad tenant name '%s'", a->cmd->name, tenant);
 		return -EINVAL;
 	}
-	snprintf(buf, len, "/run/xsteer/%s.sock", tenant);
-	return 0;
+	return xs_tenant_name("control-socket", tenant, buf, len);
 }
 
 /* One request; the reply, or NULL with the error already reported. */

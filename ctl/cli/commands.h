@@ -7,18 +7,15 @@
 #include <stdbool.h>
 #include "cli/cmd.h"
 
-#define XS_ATTACH_OPTS \
-	{ "dev", 'd', "IF", "host-facing interface to attach to (required)", NULL }, \
-	{ "uplink", 'u', "IF", "uplink: fast path redirect and AF_XDP transmit", NULL }, \
-	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" }, \
-	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" }, \
-	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" }, \
-	{ "steer-table-size", 0, "N", "steered flows at most", "4096" }, \
-	XS_OPT_PIN_DIR
+extern const struct xs_opt detach_opts[], flows_opts[], stats_opts[], steer_opts[],
+	status_opts[], paths_opts[], top_opts[];
+/* built from the configuration schema by xs_cli_opts_init() (cli/cfgopts.c) */
+extern struct xs_opt run_opts[], attach_opts[], path_opts[];
+void xs_cli_opts_init(void);
 
-extern const struct xs_opt attach_opts[], detach_opts[], flows_opts[],
-	stats_opts[], run_opts[],
-	steer_opts[], status_opts[], paths_opts[], path_opts[], top_opts[];
+struct xs_cfg;
+/* Every option of a that is a configuration key, parsed into c; errors name it. */
+int xs_cfg_apply_args(struct xs_cfg *c, const struct xs_args *a);
 
 int cmd_attach(struct xs_args *a);
 int cmd_detach(struct xs_args *a);

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	bool json = false;
 	int verbose = 0, i, err;
 
+	xs_cli_opts_init();
 	/* global options, before the command */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {

@@ -5,18 +5,6 @@
 #include "cli/client.h"
 #include "lib/out.h"
 
-const struct xs_opt path_opts[] = {
-	XS_OPT_TENANT,
-	{ "id", 'i', "ID", "path id (0-255)", NULL },
-	{ "segments", 's', "SIDS", "SID list for 'add', e.g. fd00:a::1,fd00:e::6", NULL },
-	{ "pool", 0, "POOL", "heavy, default or disjoint", "heavy" },
-	{ "prefix", 0, "PREFIX", "destinations the path serves", "::/0" },
-	{ "encap", 0, "MODE", "encap, encap.red or inline", "the tenant's" },
-	{ "name", 0, "NAME", "a label", "cli" },
-	XS_COMMON_OPTS,
-	{ NULL },
-};
-
 int cmd_path(struct xs_args *a)
 {
 	const char *action = a->argc ? a->argv[0] : NULL;

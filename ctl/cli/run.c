@@ -12,35 +12,8 @@
 #include "lib/config.h"
 #include "daemon/daemon.h"
 #include "lib/out.h"
+#include "lib/pin.h"
 #include "afxdp/srv6.h"
-
-const struct xs_opt run_opts[] = {
-	{ "tenant", 't', "NAME", "tenant: names the namespace, devices, pins and socket", NULL },
-	{ "config", 'c', "FILE", "configuration file (INI); SIGHUP reloads it", NULL },
-	{ "dev", 'd', "IF", "host-facing interface (with --tenant: xs-<tenant>-h)", NULL },
-	{ "uplink", 'u', "IF", "uplink: fast path and AF_XDP transmit (with --tenant: xs-<tenant>-u)",
-	  NULL },
-	{ "mode", 'm', "MODE", "XDP mode: native or skb", "native" },
-	{ "fastpath", 0, "HOW", "auto, redirect or pass (kernel forwarding)", "auto" },
-	{ "flow-table-size", 0, "N", "flows tracked at most", "65536" },
-	{ "steer-table-size", 0, "N", "steered flows at most", "4096" },
-	{ "pin-dir", 0, "DIR", "bpffs directory of the pinned maps (with --tenant: "
-	  "/sys/fs/bpf/xsteer/<tenant>, else /sys/fs/bpf/xsteer/<dev>)", NULL },
-	{ "netns", 0, "NAME", "enter this network namespace first (/run/netns/NAME)", "xs-<tenant>" },
-	{ "host-if", 0, "IF", "host-side veth end: its offloads are checked before entering --netns", "xs-<tenant>" },
-	{ "path", 'p', "SPEC", "paths for manual steering (pool default): 'ID,MODE,SRC,SID[,SID...]', ';' between", NULL },
-	{ "hop-limit", 0, "N", "outer hop limit", "64" },
-	{ "frames", 0, "N", "UMEM frames per queue", "4096" },
-	{ "ring-size", 0, "N", "AF_XDP ring size (power of two)", "2048" },
-	{ "batch", 0, "N", "frames per RX batch", "64" },
-	{ "no-need-wakeup", 0, NULL, "kick TX after every batch instead of on need_wakeup", NULL },
-	{ "no-encap", 0, NULL, "benchmarks only: steered frames leave without SRv6 headers", NULL },
-	{ "socket", 0, "PATH", "control socket", "/run/xsteer/<tenant>.sock" },
-	{ "metrics-file", 0, "PATH", "keep a node_exporter textfile (Prometheus) up to date", NULL },
-	{ "keep-caps", 0, NULL, "do not drop capabilities after setup (debugging)", NULL },
-	XS_COMMON_OPTS,
-	{ NULL },
-};
 
 static int parse_one_path(struct xs_cfg *c, char *spec)
 {
@@ -68,8 +41,8 @@ static int parse_one_path(struct xs_cfg *c, char *spec)
 		}
 	mode = xs_encap_mode_parse(mode_s);
 	if (mode < 0) {
-		xs_error("run: bad encap mode '%s' for path %lu: expected encap, encap.red or inline",
-			 mode_s, id);
+		xs_choices_join(xs_encap_mode_names, err, sizeof(err));
+		xs_error("run: bad encap mode '%s' for path %lu: expected %s", mode_s, id, err);
 		return -EINVAL;
 	}
 	if (inet_pton(AF_INET6, src_s, &src) != 1) {
@@ -126,69 +99,35 @@ static int parse_paths(struct xs_cfg *c, const char *arg)
 	return err;
 }
 
-static void set_str(char *dst, size_t len, const char *v)
-{
-	if (v)
-		snprintf(dst, len, "%s", v);
-}
-
 static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 {
-	static const char *const modes[] = { "native", "skb", NULL };
-	static const char *const fps[] = { "auto", "redirect", "pass", NULL };
 	const char *tenant = xs_arg(a, "tenant"), *file = xs_arg(a, "config");
 	char err[512];
-	int v, rc = 0;
+	int rc;
 
 	if (tenant && !xs_tenant_name_ok(tenant)) {
 		xs_error("run: bad tenant name '%s': 1 to 10 of a-z, 0-9 and '-', not starting "
 			 "with '-'", tenant);
 		return -EINVAL;
 	}
-	xs_cfg_defaults(c, tenant ? tenant : "run");
-	if (!tenant) {
-		/* without a tenant everything comes from the command line */
-		c->netns[0] = c->host_if[0] = c->ctl_socket[0] = c->dev[0] = c->uplink[0] = '\0';
-		c->pin_dir[0] = '\0';
-	}
+	/* without a tenant everything comes from the command line */
+	xs_cfg_defaults(c, tenant);
+	if (!tenant)
+		snprintf(c->tenant, sizeof(c->tenant), "run");
 	if (file && xs_cfg_load(c, file, err, sizeof(err))) {
 		xs_error("%s", err);
 		return -EINVAL;
 	}
-	set_str(c->dev, sizeof(c->dev), xs_arg(a, "dev"));
-	set_str(c->uplink, sizeof(c->uplink), xs_arg(a, "uplink"));
-	set_str(c->netns, sizeof(c->netns), xs_arg(a, "netns"));
-	set_str(c->host_if, sizeof(c->host_if), xs_arg(a, "host-if"));
-	set_str(c->pin_dir, sizeof(c->pin_dir), xs_arg(a, "pin-dir"));
-	set_str(c->ctl_socket, sizeof(c->ctl_socket), xs_arg(a, "socket"));
-	set_str(c->metrics_file, sizeof(c->metrics_file), xs_arg(a, "metrics-file"));
+	rc = xs_cfg_apply_args(c, a);
+	if (rc)
+		return rc;
 	if (!c->dev[0] || !c->uplink[0]) {
 		xs_error("run: give --tenant (and a config), or --dev and --uplink");
 		return -EINVAL;
 	}
 	if (!c->pin_dir[0])
-		snprintf(c->pin_dir, sizeof(c->pin_dir), "/sys/fs/bpf/xsteer/%s", c->dev);
-	if ((v = xs_arg_choice(a, "mode", modes, -1)) >= 0)
-		c->xdp_mode = v;
-	if ((v = xs_arg_choice(a, "fastpath", fps, -1)) >= 0)
-		c->fastpath = v;
-	if ((xs_arg(a, "mode") && c->xdp_mode != xs_arg_choice(a, "mode", modes, -1)) ||
-	    (xs_arg(a, "fastpath") && c->fastpath != xs_arg_choice(a, "fastpath", fps, -1)))
-		return -EINVAL;
-	if (xs_arg(a, "hop-limit")) {
-		uint32_t hl;
-
-		rc = xs_arg_u32(a, "hop-limit", 1, 255, 64, &hl);
-		c->hop_limit = hl;
-	}
-	rc = rc ?: xs_arg_u32(a, "flow-table-size", 1, 1U << 24, c->flow_table_size,
-			      &c->flow_table_size);
-	rc = rc ?: xs_arg_u32(a, "steer-table-size", 1, 1U << 20, c->steer_table_size,
-			      &c->steer_table_size);
-	rc = rc ?: xs_arg_u32(a, "frames", 128, 1U << 20, c->umem_frames, &c->umem_frames);
-	rc = rc ?: xs_arg_u32(a, "ring-size", 64, 1U << 16, c->ring_size, &c->ring_size);
-	rc = rc ?: xs_arg_u32(a, "batch", 1, 1024, c->batch, &c->batch);
-	rc = rc ?: parse_paths(c, xs_arg(a, "path"));
+		xs_pin_dir(NULL, c->dev, c->pin_dir, sizeof(c->pin_dir));
+	rc = parse_paths(c, xs_arg(a, "path"));
 	if (rc)
 		return rc;
 	if (xs_cfg_validate(c, err, sizeof(err))) {

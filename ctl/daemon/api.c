@@ -284,14 +284,18 @@ static json_object *ctl_path_add(struct xs_daemon *d, json_object *req)
 	cp.nsids = n;
 	if (json_object_object_get_ex(req, "pool", &v)) {
 		s = json_object_get_string(v);
-		if ((n = xs_pool_parse(s)) < 0)
-			return js_err("path add: bad pool '%s': expected heavy, default or disjoint", s);
+		if ((n = xs_pool_parse(s)) < 0) {
+			xs_choices_join(xs_pool_names, err, sizeof(err));
+			return js_err("path add: bad pool '%s': expected %s", s, err);
+		}
 		cp.pool = n;
 	}
 	if (json_object_object_get_ex(req, "mode", &v)) {
 		s = json_object_get_string(v);
-		if ((n = xs_encap_mode_parse(s)) < 0)
-			return js_err("path add: bad mode '%s': expected encap, encap.red or inline", s);
+		if ((n = xs_encap_mode_parse(s)) < 0) {
+			xs_choices_join(xs_encap_mode_names, err, sizeof(err));
+			return js_err("path add: bad mode '%s': expected %s", s, err);
+		}
 		cp.mode = n;
 	}
 	s = json_object_object_get_ex(req, "prefix", &v) ? json_object_get_string(v) : "::/0";

@@ -26,23 +26,8 @@ void daemon_reload(struct xs_daemon *d)
 		free(nc);
 		return;
 	}
-	/* thresholds and periods */
-	d->cfg.heavy_rate_bps = nc->heavy_rate_bps;
-	d->cfg.heavy_rate_low_bps = nc->heavy_rate_low_bps;
-	d->cfg.demote_hold_ms = nc->demote_hold_ms;
-	d->cfg.heavy_bytes = nc->heavy_bytes;
-	d->cfg.scan_period_ms = nc->scan_period_ms;
-	d->cfg.rate_tau_ms = nc->rate_tau_ms;
-	d->cfg.idle_timeout_ms = nc->idle_timeout_ms;
-	d->cfg.cong_threshold = nc->cong_threshold;
-	d->cfg.cong_periods = nc->cong_periods;
-	d->cfg.retrans_share = nc->retrans_share;
-	d->cfg.rto_gap_ms = nc->rto_gap_ms;
-	d->cfg.penalty_ms = nc->penalty_ms;
-	d->cfg.move_hold_ms = nc->move_hold_ms;
-	d->cfg.flowlet_gap_us = nc->flowlet_gap_us;
-	d->cfg.flowlet_wait_us = nc->flowlet_wait_us;
-	d->cfg.move_mice = nc->move_mice;
+	/* thresholds and periods: the schema's keys marked reloadable */
+	xs_cfg_copy_reloadable(&d->cfg, nc);
 	daemon_class_cfg(d);
 	daemon_write_xdp_config(d);
 	/* paths: removed or changed ones go (their flows move), new ones come */

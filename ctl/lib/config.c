@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include "lib/cfgkey.h"
 #include "lib/config.h"
 #include "lib/parse.h"
 
@@ -40,424 +41,9 @@
 extern int ini_max_line __attribute__((weak));
 #define LINE_MAX_WANTED	1024
 
-#define MS_HOUR		XS_MS_HOUR
-#define MS_DAY		(24 * MS_HOUR)
-
-enum sect { S_NONE = 0, S_XSTEER, S_CLASS, S_CONG, S_TABLES, S_PATH, S__N };
-
-static const char *const sect_names[S__N] = {
-	[S_XSTEER] = "xsteer", [S_CLASS] = "classifier", [S_CONG] = "congestion",
-	[S_TABLES] = "tables",
-	[S_PATH] = "path",
-};
-
-enum ktype {
-	T_IFNAME, T_NETNS, T_ABSPATH, T_ADDR6, T_MODE, T_CHOICE,
-	T_UINT, T_POW2, T_RATE, T_BYTES, T_DUR, T_DUR_US,
-};
-
-struct key {
-	const char *name;
-	enum sect sect;
-	enum ktype type;
-	size_t off, size;
-	uint64_t min, max;
-	const char *const *choices;	/* T_CHOICE: the value is the index */
-};
-
-static const char *const xdp_modes[] = { "native", "skb", NULL };
-static const char *const fastpaths[] = { "auto", "redirect", "pass", NULL };
-static const char *const no_yes[] = { "no", "yes", NULL };
-
-enum {
-	K_DEV, K_UPLINK, K_HOST_IF, K_NETNS, K_PIN_DIR, K_CTL_SOCKET, K_METRICS_FILE, K_SR_SOURCE,
-	K_ENCAP_MODE, K_HOP_LIMIT, K_XDP_MODE, K_FASTPATH,
-	K_HEAVY_RATE, K_HEAVY_RATE_LOW, K_HEAVY_BYTES, K_DEMOTE_HOLD,
-	K_SCAN_PERIOD, K_RATE_TAU, K_IDLE_TIMEOUT,
-	K_CONG_THRESHOLD, K_CONG_PERIODS, K_RETRANS_SHARE, K_RTO_GAP, K_PENALTY, K_MOVE_HOLD,
-	K_FLOWLET_GAP, K_FLOWLET_WAIT, K_MOVE_MICE,
-	K_FLOW_TABLE, K_STEER_TABLE, K_UMEM_FRAMES, K_RING_SIZE, K_BATCH,
-	K__N,
-};
-
-#define F(m) offsetof(struct xs_cfg, m), sizeof(((struct xs_cfg *)0)->m)
-
-static const struct key keys[K__N] = {
-	[K_DEV]		= { "dev", S_XSTEER, T_IFNAME, F(dev), 0, 0, NULL },
-	[K_UPLINK]	= { "uplink", S_XSTEER, T_IFNAME, F(uplink), 0, 0, NULL },
-	[K_HOST_IF]	= { "host-if", S_XSTEER, T_IFNAME, F(host_if), 0, 0, NULL },
-	[K_NETNS]	= { "netns", S_XSTEER, T_NETNS, F(netns), 0, 0, NULL },
-	[K_PIN_DIR]	= { "pin-dir", S_XSTEER, T_ABSPATH, F(pin_dir), 0, 0, NULL },
-	[K_CTL_SOCKET]	= { "control-socket", S_XSTEER, T_ABSPATH, F(ctl_socket), 0, 0, NULL },
-	[K_METRICS_FILE] = { "metrics-file", S_XSTEER, T_ABSPATH, F(metrics_file), 0, 0, NULL },
-	[K_SR_SOURCE]	= { "sr-source", S_XSTEER, T_ADDR6, F(sr_source), 0, 0, NULL },
-	[K_ENCAP_MODE]	= { "encap-mode", S_XSTEER, T_MODE, F(encap_mode), 0, 0, NULL },
-	[K_HOP_LIMIT]	= { "hop-limit", S_XSTEER, T_UINT, F(hop_limit), 1, 255, NULL },
-	[K_XDP_MODE]	= { "xdp-mode", S_XSTEER, T_CHOICE, F(xdp_mode), 0, 0, xdp_modes },
-	[K_FASTPATH]	= { "fastpath", S_XSTEER, T_CHOICE, F(fastpath), 0, 0, fastpaths },
-	[K_HEAVY_RATE]	= { "heavy-rate", S_CLASS, T_RATE, F(heavy_rate_bps), 1, UINT64_MAX, NULL },
-	[K_HEAVY_RATE_LOW] = { "heavy-rate-low", S_CLASS, T_RATE, F(heavy_rate_low_bps),
-			       0, UINT64_MAX, NULL },
-	[K_HEAVY_BYTES]	= { "heavy-bytes", S_CLASS, T_BYTES, F(heavy_bytes), 0, UINT64_MAX, NULL },
-	[K_DEMOTE_HOLD]	= { "demote-hold", S_CLASS, T_DUR, F(demote_hold_ms), 0, MS_HOUR, NULL },
-	[K_SCAN_PERIOD]	= { "scan-period", S_CLASS, T_DUR, F(scan_period_ms), 10, 10000, NULL },
-	[K_RATE_TAU]	= { "rate-tau", S_CLASS, T_DUR, F(rate_tau_ms), 1, MS_HOUR, NULL },
-	[K_IDLE_TIMEOUT] = { "idle-timeout", S_CLASS, T_DUR, F(idle_timeout_ms), 1, MS_DAY, NULL },
-	[K_CONG_THRESHOLD] = { "signals", S_CONG, T_UINT, F(cong_threshold), 1, 1000000, NULL },
-	[K_CONG_PERIODS] = { "periods", S_CONG, T_UINT, F(cong_periods), 1, 1000, NULL },
-	[K_RETRANS_SHARE] = { "retrans-permille", S_CONG, T_UINT, F(retrans_share), 0, 1000, NULL },
-	[K_RTO_GAP]	= { "rto-gap", S_CONG, T_DUR, F(rto_gap_ms), 1, 60000, NULL },
-	[K_PENALTY]	= { "penalty", S_CONG, T_DUR, F(penalty_ms), 0, MS_HOUR, NULL },
-	[K_MOVE_HOLD]	= { "hold-down", S_CONG, T_DUR, F(move_hold_ms), 0, MS_HOUR, NULL },
-	[K_FLOWLET_GAP]	= { "flowlet-gap", S_CONG, T_DUR_US, F(flowlet_gap_us), 1, 1000000, NULL },
-	[K_FLOWLET_WAIT] = { "flowlet-wait", S_CONG, T_DUR_US, F(flowlet_wait_us), 0, 10000000,
-			     NULL },
-	[K_MOVE_MICE]	= { "move-mice", S_CONG, T_CHOICE, F(move_mice), 0, 0, no_yes },
-	[K_FLOW_TABLE]	= { "flow-table-size", S_TABLES, T_UINT, F(flow_table_size),
-			    1, 16777216, NULL },
-	[K_STEER_TABLE]	= { "steer-table-size", S_TABLES, T_UINT, F(steer_table_size),
-			    1, 1048576, NULL },
-	[K_UMEM_FRAMES]	= { "umem-frames", S_TABLES, T_UINT, F(umem_frames), 128, 1 << 20, NULL },
-	[K_RING_SIZE]	= { "ring-size", S_TABLES, T_POW2, F(ring_size), 64, 65536, NULL },
-	[K_BATCH]	= { "batch", S_TABLES, T_UINT, F(batch), 1, 1024, NULL },
-};
 
 enum { PK_ID, PK_POOL, PK_PREFIX, PK_SEGMENTS, PK_MODE, PK__N };
 static const char *const path_keys[PK__N] = { "id", "pool", "prefix", "segments", "mode" };
-
-static const char *const pool_names[XS_POOL__MAX] = {
-	[XS_POOL_HEAVY] = "heavy", [XS_POOL_DEFAULT] = "default", [XS_POOL_DISJOINT] = "disjoint",
-};
-
-const char *xs_pool_name(enum xs_pool p)
-{
-	return (unsigned int)p < XS_POOL__MAX ? pool_names[p] : "?";
-}
-
-int xs_pool_parse(const char *s)
-{
-	for (int i = 0; s && i < XS_POOL__MAX; i++)
-		if (!strcmp(s, pool_names[i]))
-			return i;
-	return -EINVAL;
-}
-
-/* ---- pools and defaults ---- */
-
-void xs_cfg_defaults(struct xs_cfg *c, const char *tenant)
-{
-	memset(c, 0, sizeof(*c));
-	snprintf(c->tenant, sizeof(c->tenant), "%.10s", tenant);
-	snprintf(c->dev, sizeof(c->dev), "xs-%.10s-h", tenant);
-	snprintf(c->uplink, sizeof(c->uplink), "xs-%.10s-u", tenant);
-	snprintf(c->host_if, sizeof(c->host_if), "xs-%.10s", tenant);
-	snprintf(c->netns, sizeof(c->netns), "xs-%.10s", tenant);
-	snprintf(c->pin_dir, sizeof(c->pin_dir), "/sys/fs/bpf/xsteer/%.10s", tenant);
-	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/xsteer/%.10s.sock", tenant);
-	c->encap_mode = XS_MODE_ENCAP;
-	c->hop_limit = XS_HOP_LIMIT_DEFAULT;
-	c->xdp_mode = XS_XDP_NATIVE;
-	c->fastpath = XS_FASTPATH_AUTO;
-
-	c->heavy_rate_bps = 100000000ULL;
-	c->heavy_rate_low_bps = c->heavy_rate_bps / 2;
-	c->demote_hold_ms = 2000;
-	c->heavy_bytes = 10000000ULL;
-	c->scan_period_ms = 100;
-	c->rate_tau_ms = 300;
-	c->idle_timeout_ms = 10000;
-
-	c->cong_threshold = 3;
-	c->cong_periods = 3;
-	c->retrans_share = 10;
-	c->rto_gap_ms = 100;
-	c->penalty_ms = 5000;
-	c->move_hold_ms = 2000;
-	c->flowlet_gap_us = 500;
-	c->flowlet_wait_us = 50000;
-	c->move_mice = 0;
-
-	c->flow_table_size = XS_FLOW_TABLE_DEFAULT;
-	c->steer_table_size = XS_STEER_TABLE_DEFAULT;
-	c->umem_frames = 4096;
-	c->ring_size = 2048;
-	c->batch = 64;
-}
-
-/* ---- one key's value ---- */
-
-union kval {
-	uint64_t u;
-	struct in6_addr a;
-	char s[256];
-};
-
-static void join_choices(const char *const *ch, char *buf, size_t n)
-{
-	size_t cnt = 0, off = 0;
-
-	while (ch[cnt])
-		cnt++;
-	buf[0] = '\0';
-	for (size_t i = 0; i < cnt && off < n; i++)
-		off += snprintf(buf + off, n - off, "%s%s", i == 0 ? "" : i + 1 == cnt ? " or " : ", ",
-				ch[i]);
-}
-
-static bool ifname_ok(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len < 1 || len >= IFNAMSIZ || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || xs_is_blank(*s))
-			return false;
-	return true;
-}
-
-static bool netns_ok(const char *s, size_t size)
-{
-	size_t len = strlen(s);
-
-	if (len < 1 || len >= size || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || xs_is_blank(*s))
-			return false;
-	return true;
-}
-
-static bool addr_usable(const struct in6_addr *a)
-{
-	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
-	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a);
-}
-
-/* Parse val for key k into *v; why gets the reason when it is bad. */
-static int key_parse(const struct key *k, const char *val, union kval *v, char *why, size_t n)
-{
-	char a[64], b[64];
-	int rc, i;
-
-	if (!*val) {
-		snprintf(why, n, "a value is required");
-		return -EINVAL;
-	}
-	switch (k->type) {
-	case T_IFNAME:
-		if (!ifname_ok(val)) {
-			snprintf(why, n, "expected an interface name of 1 to %d characters "
-				 "without '/', ':' or blanks", IFNAMSIZ - 1);
-			return -EINVAL;
-		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
-	case T_NETNS:
-		if (!netns_ok(val, k->size)) {
-			snprintf(why, n, "expected a namespace name of 1 to %zu characters "
-				 "without '/' or blanks", k->size - 1);
-			return -EINVAL;
-		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
-	case T_ABSPATH:
-		if (val[0] != '/' || strlen(val) >= k->size) {
-			snprintf(why, n, "expected an absolute path of at most %zu characters",
-				 k->size - 1);
-			return -EINVAL;
-		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
-	case T_ADDR6:
-		if (inet_pton(AF_INET6, val, &v->a) != 1) {
-			snprintf(why, n, "expected an IPv6 address like fd00::1");
-			return -EINVAL;
-		}
-		if (!addr_usable(&v->a)) {
-			snprintf(why, n, "unspecified, loopback, multicast or IPv4-mapped: "
-				 "not usable as a source address");
-			return -EINVAL;
-		}
-		return 0;
-	case T_MODE:
-		rc = xs_encap_mode_parse(val);
-		if (rc < 0) {
-			snprintf(why, n, "expected encap, encap.red or inline");
-			return -EINVAL;
-		}
-		v->u = rc;
-		return 0;
-	case T_CHOICE:
-		for (i = 0; k->choices[i]; i++)
-			if (!strcmp(val, k->choices[i])) {
-				v->u = i;
-				return 0;
-			}
-		join_choices(k->choices, a, sizeof(a));
-		snprintf(why, n, "expected %s", a);
-		return -EINVAL;
-	case T_UINT:
-	case T_POW2: {
-		uint64_t x = 0;
-		const char *p = val;
-		bool big = false;
-
-		for (; xs_is_digit(*p); p++) {
-			if (x > (UINT64_MAX - 9) / 10)
-				big = true;
-			else
-				x = x * 10 + (*p - '0');
-		}
-		if (p == val || *p || big || x < k->min || x > k->max ||
-		    (k->type == T_POW2 && (x & (x - 1)))) {
-			snprintf(why, n, "expected %s from %llu to %llu",
-				 k->type == T_POW2 ? "a power of two" : "a whole number",
-				 (unsigned long long)k->min, (unsigned long long)k->max);
-			return -EINVAL;
-		}
-		v->u = x;
-		return 0;
-	}
-	case T_RATE:
-	case T_BYTES:
-		rc = xs_parse_si(val, &v->u);
-		if (rc == -ERANGE) {
-			snprintf(why, n, "too large");
-			return -EINVAL;
-		}
-		if (rc) {
-			snprintf(why, n, k->type == T_RATE ? "expected bits/s like 10M, 1.5G"
-				 : "expected bytes like 10M, 1.5G (decimal: 1M = 1000000)");
-			return -EINVAL;
-		}
-		if (v->u < k->min || v->u > k->max) {
-			snprintf(why, n, "must be at least %llu", (unsigned long long)k->min);
-			return -EINVAL;
-		}
-		return 0;
-	case T_DUR:
-	case T_DUR_US:
-		rc = k->type == T_DUR ? xs_parse_duration_ms(val, &v->u) :
-					xs_parse_duration_us(val, &v->u);
-		if (rc == -ERANGE) {
-			snprintf(why, n, "too large");
-			return -EINVAL;
-		}
-		if (rc) {
-			if (strspn(val, "0123456789.") == strlen(val))
-				snprintf(why, n, "a bare number is ambiguous: add a unit "
-					 "(us, ms, s, m or h), e.g. 100ms");
-			else
-				snprintf(why, n, "expected a duration like 500us, 100ms, 2s, 1m");
-			return -EINVAL;
-		}
-		if (v->u < k->min || v->u > k->max) {
-			(k->type == T_DUR ? xs_fmt_ms : xs_fmt_us)(k->min, a, sizeof(a));
-			(k->type == T_DUR ? xs_fmt_ms : xs_fmt_us)(k->max, b, sizeof(b));
-			snprintf(why, n, "expected %s to %s", a, b);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	snprintf(why, n, "internal error: unknown key type");
-	return -EINVAL;
-}
-
-static void key_store(struct xs_cfg *c, const struct key *k, const union kval *v)
-{
-	void *f = (char *)c + k->off;
-
-	switch (k->type) {
-	case T_IFNAME:
-	case T_NETNS:
-	case T_ABSPATH:
-		snprintf(f, k->size, "%s", v->s);
-		return;
-	case T_ADDR6:
-		memcpy(f, &v->a, sizeof(v->a));
-		c->sr_source_set = true;
-		return;
-	default:
-		if (k->size == 1) {
-			uint8_t x = v->u;
-			memcpy(f, &x, 1);
-		} else if (k->size == 4) {
-			uint32_t x = v->u;
-			memcpy(f, &x, 4);
-		} else {
-			memcpy(f, &v->u, 8);
-		}
-	}
-}
-
-static uint64_t key_uint(const struct xs_cfg *c, const struct key *k)
-{
-	const void *f = (const char *)c + k->off;
-	uint8_t x8;
-	uint32_t x32;
-	uint64_t x64;
-
-	if (k->size == 1) {
-		memcpy(&x8, f, 1);
-		return x8;
-	}
-	if (k->size == 4) {
-		memcpy(&x32, f, 4);
-		return x32;
-	}
-	memcpy(&x64, f, 8);
-	return x64;
-}
-
-/* The current value as text, in a form key_parse() takes back. */
-static void key_format(const struct xs_cfg *c, const struct key *k, char *buf, size_t n)
-{
-	const char *f = (const char *)c + k->off;
-	uint64_t u;
-
-	switch (k->type) {
-	case T_IFNAME:
-	case T_NETNS:
-	case T_ABSPATH:
-		snprintf(buf, n, "%.*s", (int)strnlen(f, k->size), f);
-		return;
-	case T_ADDR6:
-		inet_ntop(AF_INET6, f, buf, n);
-		return;
-	default:
-		break;
-	}
-	u = key_uint(c, k);
-	switch (k->type) {
-	case T_MODE:
-		if (u < XS_MODE__MAX)
-			snprintf(buf, n, "%s", xs_encap_mode_name(u));
-		else
-			snprintf(buf, n, "%llu", (unsigned long long)u);
-		return;
-	case T_CHOICE:
-		for (uint64_t i = 0; k->choices[i]; i++)
-			if (i == u) {
-				snprintf(buf, n, "%s", k->choices[i]);
-				return;
-			}
-		snprintf(buf, n, "%llu", (unsigned long long)u);
-		return;
-	case T_RATE:
-	case T_BYTES:
-		xs_fmt_si(u, buf, n);
-		return;
-	case T_DUR:
-		xs_fmt_ms(u, buf, n);
-		return;
-	case T_DUR_US:
-		xs_fmt_us(u, buf, n);
-		return;
-	default:
-		snprintf(buf, n, "%llu", (unsigned long long)u);
-	}
-}
 
 /* ---- loading ---- */
 
@@ -477,9 +63,9 @@ struct ld {
 	size_t errlen;
 	struct xs_cfg *c;	/* a scratch copy, committed on success */
 
-	enum sect sect;
-	unsigned int path;	/* S_PATH: index in c->paths */
-	int sect_line[S__N];	/* where [xsteer], [classifier], [tables] began */
+	enum xs_cfg_sect sect;
+	unsigned int path;	/* XS_SECT_PATH: index in c->paths */
+	int sect_line[XS_SECT__N];	/* where [xsteer], [classifier], [tables] began */
 	int key_line[K__N];
 	unsigned int first_path;	/* c->npaths before this file */
 	struct path_lines pl[XS_PATHS_MAX];
@@ -536,10 +122,10 @@ static const char *shown(const char *v, char *buf, size_t n)
 
 static void sect_label(const struct ld *st, char *buf, size_t n)
 {
-	if (st->sect == S_PATH)
+	if (st->sect == XS_SECT_PATH)
 		snprintf(buf, n, "[path %s]", st->c->paths[st->path].name);
 	else
-		snprintf(buf, n, "[%s]", sect_names[st->sect]);
+		snprintf(buf, n, "[%s]", xs_cfg_sect_names[st->sect]);
 }
 
 static bool path_name_ok(const char *s)
@@ -559,7 +145,7 @@ static void begin_section(struct ld *st, char *text)
 {
 	char *word, *rest, sh[80];
 	size_t wl;
-	enum sect s;
+	enum xs_cfg_sect s;
 
 	/* text is what stands between '[' and ']' */
 	while (xs_is_blank(*text))
@@ -573,18 +159,18 @@ static void begin_section(struct ld *st, char *text)
 	while (xs_is_blank(*rest))
 		rest++;
 
-	for (s = S_XSTEER; s < S__N; s++)
-		if (strlen(sect_names[s]) == wl && !strncmp(word, sect_names[s], wl))
+	for (s = XS_SECT_XSTEER; s < XS_SECT__N; s++)
+		if (strlen(xs_cfg_sect_names[s]) == wl && !strncmp(word, xs_cfg_sect_names[s], wl))
 			break;
-	if (s == S__N || (s != S_PATH && *rest)) {
+	if (s == XS_SECT__N || (s != XS_SECT_PATH && *rest)) {
 		fail(st, st->lineno, "[%s]: unknown section (expected [xsteer], [classifier], "
 		     "[tables] or [path NAME])", shown(text, sh, sizeof(sh)));
 		return;
 	}
-	if (s != S_PATH) {
+	if (s != XS_SECT_PATH) {
 		if (st->sect_line[s]) {
 			fail(st, st->lineno, "[%s]: section given twice (first at line %d)",
-			     sect_names[s], st->sect_line[s]);
+			     xs_cfg_sect_names[s], st->sect_line[s]);
 			return;
 		}
 		st->sect_line[s] = st->lineno;
@@ -629,7 +215,7 @@ static void begin_section(struct ld *st, char *text)
 	memset(&st->pl[c->npaths - st->first_path], 0, sizeof(st->pl[0]));
 	st->pl[c->npaths - st->first_path].hdr = st->lineno;
 	st->path = c->npaths++;
-	st->sect = S_PATH;
+	st->sect = XS_SECT_PATH;
 }
 
 /* Like inih: a '=' or ':' before any inline comment (';' after a blank). */
@@ -745,19 +331,19 @@ static void unknown_key(struct ld *st, const char *label, const char *name)
 
 	list[0] = '\0';
 	for (i = 0; i < K__N; i++) {
-		if (keys[i].sect != st->sect) {
-			if (!strcmp(keys[i].name, name))
-				elsewhere = sect_names[keys[i].sect];
+		if (xs_cfg_schema[i].sect != st->sect) {
+			if (!strcmp(xs_cfg_schema[i].name, name))
+				elsewhere = xs_cfg_sect_names[xs_cfg_schema[i].sect];
 			continue;
 		}
-		if (distance(name, keys[i].name) < bd) {
-			bd = distance(name, keys[i].name);
-			best = keys[i].name;
+		if (distance(name, xs_cfg_schema[i].name) < bd) {
+			bd = distance(name, xs_cfg_schema[i].name);
+			best = xs_cfg_schema[i].name;
 		}
 		off += snprintf(list + off, sizeof(list) - off, "%s%s", off ? ", " : "",
-				keys[i].name);
+				xs_cfg_schema[i].name);
 	}
-	if (st->sect == S_PATH) {
+	if (st->sect == XS_SECT_PATH) {
 		for (i = 0; i < PK__N; i++) {
 			if (distance(name, path_keys[i]) < bd) {
 				bd = distance(name, path_keys[i]);
@@ -773,10 +359,10 @@ static void unknown_key(struct ld *st, const char *label, const char *name)
 	}
 	/* "device" for "dev", "heavy" for "heavy-rate": one starts the other */
 	for (i = 0; !best && i < K__N + PK__N; i++) {
-		const char *k = i < K__N ? keys[i].name : path_keys[i - K__N];
+		const char *k = i < K__N ? xs_cfg_schema[i].name : path_keys[i - K__N];
 		size_t lk = strlen(k), ln = strlen(name);
 
-		if ((i < K__N ? keys[i].sect : S_PATH) != st->sect || lk < 3 || ln < 3)
+		if ((i < K__N ? xs_cfg_schema[i].sect : XS_SECT_PATH) != st->sect || lk < 3 || ln < 3)
 			continue;
 		if (!strncmp(name, k, lk < ln ? lk : ln))
 			best = k;
@@ -834,7 +420,9 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 	case PK_POOL:
 		rc = xs_pool_parse(val);
 		if (rc < 0) {
-			bad_value(st, label, "pool", val, "expected heavy, default or disjoint");
+			xs_choices_join(xs_pool_names, sug, sizeof(sug));
+			snprintf(why, sizeof(why), "expected %s", sug);
+			bad_value(st, label, "pool", val, why);
 			return;
 		}
 		p->pool = rc;
@@ -874,7 +462,9 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 	case PK_MODE:
 		rc = xs_encap_mode_parse(val);
 		if (rc < 0) {
-			bad_value(st, label, "mode", val, "expected encap, encap.red or inline");
+			xs_choices_join(xs_encap_mode_names, sug, sizeof(sug));
+			snprintf(why, sizeof(why), "expected %s", sug);
+			bad_value(st, label, "mode", val, why);
 			return;
 		}
 		p->mode = rc;
@@ -897,7 +487,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail(st, st->lineno, "a key name is missing before '='");
 		return 0;
 	}
-	if (st->sect == S_NONE) {
+	if (st->sect == XS_SECT_NONE) {
 		fail(st, st->lineno, "%s: key outside any section: put it under [xsteer], "
 		     "[classifier], [tables] or [path NAME]", shown(name, sh, sizeof(sh)));
 		return 0;
@@ -906,7 +496,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		value = "";
 	sect_label(st, label, sizeof(label));
 
-	if (st->sect == S_PATH) {
+	if (st->sect == XS_SECT_PATH) {
 		for (i = 0; i < PK__N; i++)
 			if (!strcmp(name, path_keys[i]))
 				break;
@@ -914,7 +504,7 @@ static int handler(void *user, const char *section, const char *name, const char
 			seen = &st->pl[st->path - st->first_path].key[i];
 	} else {
 		for (i = 0; i < K__N; i++)
-			if (keys[i].sect == st->sect && !strcmp(name, keys[i].name))
+			if (xs_cfg_schema[i].sect == st->sect && !strcmp(name, xs_cfg_schema[i].name))
 				break;
 		if (i < K__N)
 			seen = &st->key_line[i];
@@ -928,12 +518,12 @@ static int handler(void *user, const char *section, const char *name, const char
 		     *seen);
 		return 0;
 	}
-	if (st->sect == S_PATH) {
+	if (st->sect == XS_SECT_PATH) {
 		path_key(st, label, i, value);
-	} else if (key_parse(&keys[i], value, &v, why, sizeof(why))) {
+	} else if (xs_key_parse(&xs_cfg_schema[i], value, &v, why, sizeof(why))) {
 		bad_value(st, label, name, value, why);
 	} else {
-		key_store(st->c, &keys[i], &v);
+		xs_key_store(st->c, &xs_cfg_schema[i], &v);
 	}
 	if (st->stop)
 		return 0;
@@ -978,16 +568,16 @@ static int pline(const struct chk *ck, unsigned int i, int pk)
 static int pair(const struct chk *ck, const struct xs_cfg *c, int ka, int kb,
 		const char *why_a, const char *why_b)
 {
-	const struct key *a = &keys[ka], *b = &keys[kb];
+	const struct xs_cfg_key *a = &xs_cfg_schema[ka], *b = &xs_cfg_schema[kb];
 	char va[64], vb[64];
 
-	key_format(c, a, va, sizeof(va));
-	key_format(c, b, vb, sizeof(vb));
+	xs_key_format(c, a, va, sizeof(va));
+	xs_key_format(c, b, vb, sizeof(vb));
 	if (!kline(ck, ka) && kline(ck, kb))
 		return cfail(ck, kline(ck, kb), "[%s] %s: bad value '%s': %s %s (%s)",
-			     sect_names[b->sect], b->name, vb, why_b, a->name, va);
+			     xs_cfg_sect_names[b->sect], b->name, vb, why_b, a->name, va);
 	return cfail(ck, kline(ck, ka), "[%s] %s: bad value '%s': %s %s (%s)",
-		     sect_names[a->sect], a->name, va, why_a, b->name, vb);
+		     xs_cfg_sect_names[a->sect], a->name, va, why_a, b->name, vb);
 }
 
 static int check(const struct xs_cfg *c, const struct chk *ck)
@@ -1011,12 +601,16 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 			return cfail(ck, pline(ck, i, PK_ID), "[path %s] id: bad value '%u': "
 				     "expected a whole number from 0 to %d", p->name, p->id,
 				     XS_PATHS_MAX - 1);
-		if ((unsigned int)p->mode >= XS_MODE__MAX)
+		if ((unsigned int)p->mode >= XS_MODE__MAX) {
+			xs_choices_join(xs_encap_mode_names, sug, sizeof(sug));
 			return cfail(ck, pline(ck, i, PK_MODE), "[path %s] mode: bad value '%u': "
-				     "expected encap, encap.red or inline", p->name, p->mode);
-		if ((unsigned int)p->pool >= XS_POOL__MAX)
+				     "expected %s", p->name, p->mode, sug);
+		}
+		if ((unsigned int)p->pool >= XS_POOL__MAX) {
+			xs_choices_join(xs_pool_names, sug, sizeof(sug));
 			return cfail(ck, pline(ck, i, PK_POOL), "[path %s] pool: bad value '%u': "
-				     "expected heavy, default or disjoint", p->name, p->pool);
+				     "expected %s", p->name, p->pool, sug);
+		}
 		if (p->plen > 128)
 			return cfail(ck, pline(ck, i, PK_PREFIX), "[path %s] prefix: bad prefix "
 				     "length %u: at most 128", p->name, p->plen);
@@ -1046,14 +640,14 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 		/* set up by hand (xsteer run without --tenant): "" means not used */
 		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR ||
 		     i == K_METRICS_FILE) &&
-		    !*((const char *)c + keys[i].off))
+		    !*((const char *)c + xs_cfg_schema[i].off))
 			continue;
-		key_format(c, &keys[i], val, sizeof(val));
-		if (key_parse(&keys[i], val, &v, why, sizeof(why))) {
+		xs_key_format(c, &xs_cfg_schema[i], val, sizeof(val));
+		if (xs_key_parse(&xs_cfg_schema[i], val, &v, why, sizeof(why))) {
 			char sh[80];
 
 			return cfail(ck, kline(ck, i), "[%s] %s: bad value '%s': %s",
-				     sect_names[keys[i].sect], keys[i].name,
+				     xs_cfg_sect_names[xs_cfg_schema[i].sect], xs_cfg_schema[i].name,
 				     shown(val, sh, sizeof(sh)), why);
 		}
 	}

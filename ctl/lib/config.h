@@ -15,9 +15,12 @@
 #include "xdp/xs_shared.h"
 #include "lib/parse.h"
 
-/* values of xs_cfg.xdp_mode and xs_cfg.fastpath */
-enum { XS_XDP_NATIVE = 0, XS_XDP_SKB = 1 };
-enum { XS_FASTPATH_AUTO = 0, XS_FASTPATH_REDIRECT = 1, XS_FASTPATH_PASS = 2 };
+/*
+ * Enumerated values: the enum, and its names (NULL-terminated, indexed by
+ * the value) in ctl/lib/cfgkey.c. Encap modes: afxdp/srv6.h.
+ */
+enum { XS_XDP_NATIVE = 0, XS_XDP_SKB = 1, XS_XDP__MAX };
+enum { XS_FASTPATH_AUTO = 0, XS_FASTPATH_REDIRECT = 1, XS_FASTPATH_PASS = 2, XS_FASTPATH__MAX };
 
 enum xs_pool {
 	XS_POOL_HEAVY = 0,	/* heavy hitters are assigned from here */
@@ -25,6 +28,10 @@ enum xs_pool {
 	XS_POOL_DISJOINT,	/* moving away from a congested path */
 	XS_POOL__MAX,
 };
+
+extern const char *const xs_xdp_mode_names[XS_XDP__MAX + 1];	/* native, skb */
+extern const char *const xs_fastpath_names[XS_FASTPATH__MAX + 1];	/* auto, redirect, pass */
+extern const char *const xs_pool_names[XS_POOL__MAX + 1];	/* heavy, default, disjoint */
 
 struct xs_cfg_path {
 	uint32_t id;			/* 0..XS_PATHS_MAX-1, unique */
@@ -92,7 +99,7 @@ struct xs_cfg {
  * /sys/fs/bpf/xsteer/T, /run/xsteer/T.sock). tenant must pass
  * xs_tenant_name_ok(). See docs/xsteer.conf.example for every value.
  */
-void xs_cfg_defaults(struct xs_cfg *c, const char *tenant);
+void xs_cfg_defaults(struct xs_cfg *c, const char *tenant);	/* tenant NULL: none */
 /*
  * Parse file over the values already in c (paths are added to c's), then
  * run the checks of xs_cfg_validate() too. c changes only on success.
@@ -118,4 +125,59 @@ int xs_cfg_validate(const struct xs_cfg *c, char *err, size_t errlen);
 
 const char *xs_pool_name(enum xs_pool p);
 int xs_pool_parse(const char *s);	/* -EINVAL when unknown */
+
+/*
+ * The schema: one entry per key of the file (paths' keys aside), and the
+ * one place that says its section, type, range, default, help, whether
+ * SIGHUP applies it, and its option of 'xsteer run' (and 'attach'). The INI
+ * parser, the defaults, run's options and --help, reload's copy and the
+ * documentation checks (tests/unit/test_schema.c) all read it.
+ */
+enum xs_cfg_sect { XS_SECT_NONE = 0, XS_SECT_XSTEER, XS_SECT_CLASS, XS_SECT_CONG,
+		   XS_SECT_TABLES, XS_SECT_PATH, XS_SECT__N };
+extern const char *const xs_cfg_sect_names[XS_SECT__N];
+
+enum xs_cfg_type {
+	XS_T_IFNAME, XS_T_NETNS, XS_T_ABSPATH, XS_T_ADDR6, XS_T_CHOICE,
+	XS_T_UINT, XS_T_POW2, XS_T_RATE, XS_T_BYTES, XS_T_DUR, XS_T_DUR_US,
+};
+
+#define XS_KF_RELOAD	0x1	/* SIGHUP applies a new value */
+#define XS_KF_HIDE_DEF	0x2	/* --help names the tenant rule in the text, not as default */
+
+struct xs_cfg_key {
+	const char *name;		/* in the file */
+	enum xs_cfg_sect sect;
+	enum xs_cfg_type type;
+	size_t off, size;		/* the field of struct xs_cfg */
+	uint64_t min, max;		/* numbers: range */
+	const char *const *choices;	/* XS_T_CHOICE: names, the value is the index */
+	const char *def;		/* default as written in a file; NULL: none or below */
+	const char *tenant_rule;	/* default from the tenant name ("xs-%s-h"), or NULL */
+	const char *flag;		/* option of 'xsteer run', or NULL */
+	char short_flag;
+	const char *metavar;
+	const char *help;		/* "%C" stands for the choices: "native or skb" */
+	unsigned int flags;		/* XS_KF_* */
+};
+
+/* Every key, in the order of docs/xsteer.conf.example; *n gets the count. */
+const struct xs_cfg_key *xs_cfg_keys(size_t *n);
+const struct xs_cfg_key *xs_cfg_key_by_flag(const char *flag);
+/* Parse val into k's field of c; why gets the reason when it is bad (-EINVAL). */
+int xs_cfg_key_set(struct xs_cfg *c, const struct xs_cfg_key *k, const char *val,
+		   char *why, size_t n);
+/* k's value in c as text the parser takes back. */
+void xs_cfg_key_format(const struct xs_cfg *c, const struct xs_cfg_key *k, char *buf, size_t n);
+/* k's default as --help shows it ("xs-<tenant>" for a tenant rule), or NULL. */
+const char *xs_cfg_key_def_text(const struct xs_cfg_key *k, char *buf, size_t n);
+/* k's help with "%C" replaced by its choices. */
+void xs_cfg_key_help(const struct xs_cfg_key *k, char *buf, size_t n);
+/* Copy what SIGHUP applies (XS_KF_RELOAD keys) from src into dst. */
+void xs_cfg_copy_reloadable(struct xs_cfg *dst, const struct xs_cfg *src);
+/*
+ * The tenant naming rule of a key ("dev", "control-socket", "pin-dir"...)
+ * applied to tenant, into buf. -ENOENT: the key has no rule.
+ */
+int xs_tenant_name(const char *key, const char *tenant, char *buf, size_t n);
 #endif

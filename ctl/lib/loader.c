@@ -20,8 +20,6 @@
 #include "lib/out.h"
 #include "lib/pin.h"
 
-static const char *const attach_modes[] = { "native", "skb", NULL };
-
 /* Can the uplink take XDP_REDIRECT frames? Decides the fast path. */
 static bool uplink_takes_redirect(const char *uplink, int ifindex)
 {
@@ -131,7 +129,7 @@ int xs_attach(struct xs_attach_req *r)
 	if (err) {
 		libxdp_strerror(err, errbuf, sizeof(errbuf));
 		xs_error("cannot attach XDP to '%s' in %s mode: %s%s", r->dev,
-			 attach_modes[r->mode], errbuf,
+			 xs_xdp_mode_names[r->mode], errbuf,
 			 err == -EOPNOTSUPP && r->mode == 0 ?
 			 " (driver has no native XDP; try --mode skb)" :
 			 err == -EINVAL || err == -EEXIST ?

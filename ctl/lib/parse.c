@@ -271,3 +271,25 @@ void xs_fmt_prefix(const struct in6_addr *a, uint8_t plen, char *buf, size_t n)
 		snprintf(buf, n, "%s/%u", s, plen);
 	}
 }
+
+/* ---- enumerated values: one NULL-terminated list of names per set ---- */
+
+int xs_choice_parse(const char *const *names, const char *s)
+{
+	for (int i = 0; s && names[i]; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+void xs_choices_join(const char *const *names, char *buf, size_t n)
+{
+	size_t cnt = 0, off = 0;
+
+	while (names[cnt])
+		cnt++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < cnt && off < n; i++)
+		off += snprintf(buf + off, n - off, "%s%s",
+				i == 0 ? "" : i + 1 == cnt ? " or " : ", ", names[i]);
+}

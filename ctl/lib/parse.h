@@ -58,4 +58,12 @@ void xs_fmt_us(uint64_t us, char *buf, size_t n);
 /* "fd00:2::/64", or "198.51.100.0/24" for an IPv4-mapped prefix */
 void xs_fmt_prefix(const struct in6_addr *a, uint8_t plen, char *buf, size_t n);
 
+/*
+ * Enumerated values (encap modes, pools, XDP modes, fast paths) are each one
+ * NULL-terminated list of names, the index being the value.
+ */
+int xs_choice_parse(const char *const *names, const char *s);	/* index or -EINVAL */
+/* "encap, encap.red or inline" */
+void xs_choices_join(const char *const *names, char *buf, size_t n);
+
 #endif
