@@ -196,6 +196,7 @@ json_object *ctl_stats(struct xs_daemon *d)
 		    *dp = json_object_new_object(), *c = json_object_new_object();
 	int ncpu = libbpf_num_possible_cpus(), k;
 	struct xs_dp_stats s;
+	struct xs_ctl_stats cs;
 	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
 	__u32 i;
 
@@ -212,31 +213,10 @@ json_object *ctl_stats(struct xs_daemon *d)
 #define XS_DP_JS(n, desc) js_add(dp, #n, js_u64(s.n));
 	XS_DP_STATS(XS_DP_JS)
 #undef XS_DP_JS
-	js_add(c, "scans", js_u64(d->scans));
-	js_add(c, "flows_tracked", js_u64(d->ct.count));
-	js_add(c, "flows_not_tracked", js_u64(d->ct.not_tracked));
-	js_add(c, "promotions", js_u64(d->promotions));
-	js_add(c, "promotions_event", js_u64(d->promotions_event));
-	js_add(c, "demotions", js_u64(d->demotions));
-	js_add(c, "path_moves", js_u64(d->moves));
-	js_add(c, "aged", js_u64(d->aged));
-	js_add(c, "events", js_u64(d->events));
-	js_add(c, "no_path", js_u64(d->no_path));
-	js_add(c, "steer_failed", js_u64(d->steer_failed));
-	js_add(c, "adopted", js_u64(d->adopted));
-	js_add(c, "moves_retrans", js_u64(d->moves_retrans));
-	js_add(c, "moves_cwr", js_u64(d->moves_cwr));
-	js_add(c, "moves_rto", js_u64(d->moves_rto));
-	js_add(c, "moves_held_down", js_u64(d->moves_held));
-	js_add(c, "moves_no_path", js_u64(d->moves_no_path));
-	{
-		uint64_t p50, p99;
-
-		latency_pct(d, &p50, &p99);
-		js_add(c, "move_latency_p50_us", js_u64(p50));
-		js_add(c, "move_latency_p99_us", js_u64(p99));
-		js_add(c, "move_latency_samples", js_u64(d->nlat < XS_LAT_N ? d->nlat : XS_LAT_N));
-	}
+	daemon_stats(d, &cs);
+#define XS_CTL_JS(n, kind, help) js_add(c, #n, js_u64(cs.n));
+	XS_CTL_STATS(XS_CTL_JS)
+#undef XS_CTL_JS
 	js_add(o, "xdp", x);
 	js_add(o, "datapath", dp);
 	js_add(o, "controller", c);

@@ -34,14 +34,14 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum move_cause cause,
 	if (f->manual || (f->path_id == XS_NO_PATH && !f->cls.heavy && !d->cfg.move_mice))
 		return;
 	if (now < f->hold_until_ns) {
-		d->moves_held++;
+		d->st.moves_held_down++;
 		return;
 	}
 	to = xs_pathsel_pick_at(&d->ps, XS_POOL_DISJOINT, dst, cur, now);
 	if (to < 0)
 		to = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, dst, cur, now);
 	if (to < 0) {
-		d->moves_no_path++;
+		d->st.moves_no_path++;
 		return;
 	}
 	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
@@ -49,7 +49,7 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum move_cause cause,
 	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
 	e.since_ns = f->steered_ns;
 	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
-		d->steer_failed++;
+		d->st.steer_failed++;
 		return;
 	}
 	if (cur != XS_NO_PATH) {
@@ -68,9 +68,9 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum move_cause cause,
 	f->move_pending = true;
 	if (!f->signal_ns)
 		f->signal_ns = now;
-	d->moves++;
-	*(cause == MOVE_RTO ? &d->moves_rto : cause == MOVE_CWR ? &d->moves_cwr :
-	  &d->moves_retrans) += 1;
+	d->st.path_moves++;
+	*(cause == MOVE_RTO ? &d->st.moves_rto : cause == MOVE_CWR ? &d->st.moves_cwr :
+	  &d->st.moves_retrans) += 1;
 	pr_info("moving a flow off path %d to path %d (%s)\n",
 		cur == XS_NO_PATH ? -1 : (int)cur, to, move_cause_names[cause]);
 }

@@ -288,7 +288,7 @@ static int daemon_start(struct xs_daemon *d)
 	}
 	pr_info("datapath: %d queue(s) on %s, uplink %s (MTU %u), %u path(s); adopted %llu "
 		"steered flow(s)\n", xs_dp_queue_count(d->dp), d->cfg.dev, d->cfg.uplink,
-		xs_dp_uplink_mtu(d->dp), d->cfg.npaths, (unsigned long long)d->adopted);
+		xs_dp_uplink_mtu(d->dp), d->cfg.npaths, (unsigned long long)d->st.adopted);
 	if (!out_is_json())
 		printf("xsteer running on %s (uplink %s, %d queue(s), %u path(s)); SIGTERM stops\n",
 		       d->cfg.dev, d->cfg.uplink, xs_dp_queue_count(d->dp), d->cfg.npaths);

@@ -18,6 +18,7 @@
 #include "lib/nexthop.h"
 #include "daemon/controller.h"
 #include "daemon/daemon.h"
+#include "daemon/stats.h"
 
 struct ring_buffer;
 
@@ -49,11 +50,7 @@ struct xs_daemon {
 	int ctl_fd;
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
-	/* controller counters */
-	uint64_t scans, promotions, promotions_event, demotions, moves, aged,
-		 steer_failed, no_path, events, adopted;
-	/* congestion reaction: moves by cause, and what held them back */
-	uint64_t moves_retrans, moves_cwr, moves_rto, moves_held, moves_no_path;
+	struct xs_ctl_stats st;		/* counters (daemon/stats.h) */
 	/* first signal -> first packet on the new path, last XS_LAT_N moves */
 	uint64_t lat_us[XS_LAT_N];
 	uint32_t nlat;
@@ -107,6 +104,9 @@ json_object *ctl_paths(struct xs_daemon *d);
 json_object *ctl_stats(struct xs_daemon *d);
 void ctl_serve(struct xs_daemon *d);
 void write_textfile(struct xs_daemon *d);
+
+/* stats.c: the counters with the gauges filled in */
+void daemon_stats(struct xs_daemon *d, struct xs_ctl_stats *out);
 
 /* reload.c */
 void daemon_reload(struct xs_daemon *d);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "daemon/metrics.h"
+#include "daemon/stats.h"
 
 struct family {
 	const char *prefix;	/* counter name prefix in the JSON, or the name */
@@ -97,17 +98,21 @@ static void render_xdp(FILE *f, const char *tenant, json_object *xdp)
 	}
 }
 
+/* A family of stand-alone counters and gauges: kind and help from its list. */
 static void render_group(FILE *f, const char *tenant, json_object *grp, const char *pfx,
-			 const char *help)
+			 const struct xs_stat_desc *desc)
 {
 	char metric[128];
+	json_object *v;
 
-	json_object_object_foreach(grp, k, v) {
-		/* gauges: what is, not what happened */
-		bool gauge = !strcmp(k, "flows_tracked") || !strncmp(k, "move_latency", 12);
+	for (; desc->name; desc++) {
+		bool gauge = desc->kind == XS_GAUGE;
 
-		snprintf(metric, sizeof(metric), "xsteer_%s_%s%s", pfx, k, gauge ? "" : "_total");
-		header(f, metric, gauge ? "gauge" : "counter", help);
+		if (!json_object_object_get_ex(grp, desc->name, &v))
+			continue;
+		snprintf(metric, sizeof(metric), "xsteer_%s_%s%s", pfx, desc->name,
+			 gauge ? "" : "_total");
+		header(f, metric, gauge ? "gauge" : "counter", desc->help);
 		sample(f, metric, tenant, NULL, NULL, NULL, json_object_get_uint64(v));
 	}
 }
@@ -155,10 +160,9 @@ void xs_prom_render(FILE *f, const char *tenant, json_object *status,
 	if (json_object_object_get_ex(stats, "xdp", &grp))
 		render_xdp(f, tenant, grp);
 	if (json_object_object_get_ex(stats, "datapath", &grp))
-		render_group(f, tenant, grp, "datapath",
-			     "AF_XDP datapath counter, summed over queues (see xsteer(8)).");
+		render_group(f, tenant, grp, "datapath", xs_dp_stat_desc);
 	if (json_object_object_get_ex(stats, "controller", &grp))
-		render_group(f, tenant, grp, "controller", "Controller counter (see xsteer(8)).");
+		render_group(f, tenant, grp, "controller", xs_ctl_stat_desc);
 	if (paths)
 		render_paths(f, tenant, paths);
 }

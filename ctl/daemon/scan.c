@@ -38,12 +38,12 @@ static void flow_sample(struct xs_daemon *d, const struct xs_flow_key *k,
 		flow_congestion(d, f, st, now);
 	switch (xs_class_update(&d->cc, &f->cls, st->bytes, now)) {
 	case XS_CLASS_PROMOTE:
-		d->promotions++;
+		d->st.promotions++;
 		f->heavy_ns = now;
 		flow_steer(d, f);
 		break;
 	case XS_CLASS_DEMOTE:
-		d->demotions++;
+		d->st.demotions++;
 		flow_unsteer(d, f);
 		break;
 	default:
@@ -71,7 +71,7 @@ static bool sweep_gone(struct xs_cflow *f, void *ctx)
 	}
 	if (idle)
 		bpf_map_delete_elem(d->flows_fd, &f->key);
-	d->aged++;
+	d->st.aged++;
 	return true;
 }
 
@@ -83,7 +83,7 @@ void daemon_scan(struct xs_daemon *d)
 	bool first = true;
 	int err;
 
-	d->scans++;
+	d->st.scans++;
 	do {
 		count = SCAN_BATCH;
 		err = bpf_map_lookup_batch(d->flows_fd, first ? NULL : &token, &token, d->keys,
@@ -107,7 +107,7 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*ev))
 		return 0;
-	d->events++;
+	d->st.events++;
 	f = xs_ctab_get(&d->ct, &ev->key);
 	if (!f)
 		return 0;
@@ -131,8 +131,8 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 	f->seen = true;
 	if (xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
 		f->heavy_ns = ev->ts_ns;	/* the moment XDP saw the threshold */
-		d->promotions++;
-		d->promotions_event++;
+		d->st.promotions++;
+		d->st.promotions_event++;
 		flow_steer(d, f);
 	}
 	return 0;

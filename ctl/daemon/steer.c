@@ -24,7 +24,7 @@ int steer_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t path_id)
 	};
 
 	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
-		d->steer_failed++;
+		d->st.steer_failed++;
 		return -errno;
 	}
 	return 0;
@@ -64,7 +64,7 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 	}
 	id = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
 	if (id < 0) {
-		d->no_path++;
+		d->st.no_path++;
 		return;
 	}
 	if (!steer_write(d, f, id))
@@ -107,6 +107,6 @@ void adopt_steered(struct xs_daemon *d)
 		f->seen = true;
 		f->last_seen_ns = now;
 		flow_assign(d, f, entry_path(&e));
-		d->adopted++;
+		d->st.adopted++;
 	}
 }
