@@ -121,7 +121,8 @@ struct xs_cflow {
 	uint64_t first_seen_ns;
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t steered_ns;	/* when it was steered, 0 if not */
+	uint64_t steered_ns;	/* when it was steered (asked for), 0 if not */
+	uint64_t switched_ns;	/* when the datapath put it on its path (or it was adopted) */
 	uint64_t heavy_ns;	/* when it was found heavy (event: in XDP), 0 if not */
 	bool used;		/* slot in use */
 	bool seen;		/* seen in the current scan (mark & sweep) */

@@ -17,6 +17,7 @@
 #include "lib/config.h"
 #include "lib/nexthop.h"
 #include "daemon/controller.h"
+#include "daemon/decide.h"
 #include "daemon/daemon.h"
 #include "daemon/stats.h"
 
@@ -44,6 +45,8 @@ struct xs_daemon {
 	struct xs_pathsel ps;
 	struct dpath paths[XS_PATHS_MAX];
 	struct xs_class_cfg cc;
+	struct xs_react_cfg rc;		/* congestion reaction (daemon/decide.h) */
+	struct xs_react_count rcount;	/* signals it ignored */
 	struct xs_flow_key *keys;
 	struct xs_flow_stats *vals;
 	uint64_t start_ns;
@@ -87,13 +90,14 @@ void flow_unsteer(struct xs_daemon *d, struct xs_cflow *f);
 void adopt_steered(struct xs_daemon *d);
 
 /* congestion.c */
-enum move_cause { MOVE_RETRANS, MOVE_CWR, MOVE_RTO };
-void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum move_cause cause, uint64_t now);
+void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now);
+void flow_switch_check(struct xs_daemon *d, struct xs_cflow *f);
 void flow_congestion(struct xs_daemon *d, struct xs_cflow *f, const struct xs_flow_stats *st,
 		     uint64_t now);
 void latency_pct(struct xs_daemon *d, uint64_t *p50, uint64_t *p99);
 
 /* scan.c */
+/* the decisions' settings from the configuration (at start and on SIGHUP) */
 void daemon_class_cfg(struct xs_daemon *d);
 void daemon_scan(struct xs_daemon *d);
 int daemon_on_event(void *ctx, void *data, size_t len);	/* ring buffer callback */

@@ -18,6 +18,14 @@ void daemon_class_cfg(struct xs_daemon *d)
 	d->cc.hold_ns = d->cfg.demote_hold_ms * 1000000ULL;
 	d->cc.bytes = d->cfg.heavy_bytes;
 	d->cc.tau_ns = d->cfg.rate_tau_ms * 1000000ULL;
+	d->rc.scan_ns = d->cfg.scan_period_ms * 1000000ULL;
+	d->rc.transient_ns = 2 * d->rc.scan_ns + XS_TCP_RTO_MIN_NS;
+	d->rc.hold_ns = d->cfg.move_hold_ms * 1000000ULL;
+	d->rc.penalty_ns = d->cfg.penalty_ms * 1000000ULL;
+	d->rc.threshold = d->cfg.cong_threshold;
+	d->rc.periods = d->cfg.cong_periods;
+	d->rc.retrans_permille = d->cfg.retrans_share;
+	d->rc.move_mice = d->cfg.move_mice;
 }
 
 static void flow_sample(struct xs_daemon *d, const struct xs_flow_key *k,
@@ -112,18 +120,14 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 	if (!f)
 		return 0;
 	if (ev->type == XS_EV_RTO) {
-		/* acted on here: the next scan's tcp_rto delta must not move it again */
-		f->rto++;
-		if (!f->signal_ns)	/* a later RTO must not restart the latency clock */
-			f->signal_ns = ev->ts_ns;
-		flow_move(d, f, MOVE_RTO, now_ns());
+		flow_switch_check(d, f);
+		if (xs_react_rto(&d->rc, f, ev->ts_ns, &d->rcount) == XS_MOVE_RTO)
+			flow_move(d, f, XS_MOVE_RTO, now_ns());
 		return 0;
 	}
 	if (ev->type == XS_EV_RETRANS || ev->type == XS_EV_CWR) {
-		/* counted as a congested period at the next scan */
-		f->cong_event = true;
-		if (!f->signal_ns)
-			f->signal_ns = ev->ts_ns;
+		flow_switch_check(d, f);
+		xs_react_signal(&d->rc, f, ev->ts_ns, &d->rcount);
 		return 0;
 	}
 	if (ev->type != XS_EV_HEAVY)

@@ -37,6 +37,8 @@ void flow_unassign(struct xs_daemon *d, struct xs_cflow *f)
 	f->path_id = XS_NO_PATH;
 	f->assigned_bps = 0;
 	f->steered_ns = 0;
+	f->switched_ns = 0;
+	f->move_pending = false;
 	f->heavy_ns = 0;
 }
 
@@ -60,6 +62,8 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 	if (!bpf_map_lookup_elem(d->steer_fd, &f->key, &cur) && entry_path(&cur) < XS_PATHS_MAX) {
 		f->manual = cur.flags & XS_STEER_F_MANUAL;
 		flow_assign(d, f, entry_path(&cur));
+		f->switched_ns = f->steered_ns;
+		f->move_pending = cur.flags & XS_STEER_F_PENDING;
 		return;
 	}
 	id = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
@@ -67,8 +71,10 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 		d->st.no_path++;
 		return;
 	}
-	if (!steer_write(d, f, id))
+	if (!steer_write(d, f, id)) {
 		flow_assign(d, f, id);
+		f->move_pending = true;	/* a switch like a move: its transient is not congestion */
+	}
 }
 
 void flow_unsteer(struct xs_daemon *d, struct xs_cflow *f)
@@ -88,6 +94,11 @@ void adopt_steered(struct xs_daemon *d)
 	void *prev = NULL;
 	uint64_t now = now_ns();
 
+	/*
+	 * From here steered flows come back from the kernel path to their SR
+	 * paths: signals from before are stale, the switch has its transient.
+	 */
+	d->rc.adopted_ns = now;
 	while (!bpf_map_get_next_key(d->steer_fd, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -107,6 +118,8 @@ void adopt_steered(struct xs_daemon *d)
 		f->seen = true;
 		f->last_seen_ns = now;
 		flow_assign(d, f, entry_path(&e));
+		f->switched_ns = now;
+		f->move_pending = e.flags & XS_STEER_F_PENDING;
 		d->st.adopted++;
 	}
 }
