@@ -234,16 +234,9 @@ static bool addr_usable(const struct in6_addr *a)
 	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a);
 }
 
-/* Parse val for key k into *v; why gets the reason when it is bad. */
-int xs_key_parse(const struct xs_cfg_key *k, const char *val, union kval *v, char *why, size_t n)
+static int parse_text(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
+		      size_t n)
 {
-	char a[64], b[64];
-	int rc, i;
-
-	if (!*val) {
-		snprintf(why, n, "a value is required");
-		return -EINVAL;
-	}
 	switch (k->type) {
 	case XS_T_IFNAME:
 		if (!ifname_ok(val)) {
@@ -251,106 +244,156 @@ int xs_key_parse(const struct xs_cfg_key *k, const char *val, union kval *v, cha
 				 "without '/', ':' or blanks", IFNAMSIZ - 1);
 			return -EINVAL;
 		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
+		break;
 	case XS_T_NETNS:
 		if (!netns_ok(val, k->size)) {
 			snprintf(why, n, "expected a namespace name of 1 to %zu characters "
 				 "without '/' or blanks", k->size - 1);
 			return -EINVAL;
 		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
-	case XS_T_ABSPATH:
+		break;
+	default:	/* XS_T_ABSPATH */
 		if (val[0] != '/' || strlen(val) >= k->size) {
 			snprintf(why, n, "expected an absolute path of at most %zu characters",
 				 k->size - 1);
 			return -EINVAL;
 		}
-		snprintf(v->s, sizeof(v->s), "%s", val);
-		return 0;
-	case XS_T_ADDR6:
-		if (inet_pton(AF_INET6, val, &v->a) != 1) {
-			snprintf(why, n, "expected an IPv6 address like fd00::1");
-			return -EINVAL;
-		}
-		if (!addr_usable(&v->a)) {
-			snprintf(why, n, "unspecified, loopback, multicast or IPv4-mapped: "
-				 "not usable as a source address");
-			return -EINVAL;
-		}
-		return 0;
-	case XS_T_CHOICE:
-		for (i = 0; k->choices[i]; i++)
-			if (!strcmp(val, k->choices[i])) {
-				v->u = i;
-				return 0;
-			}
-		xs_choices_join(k->choices, a, sizeof(a));
-		snprintf(why, n, "expected %s", a);
-		return -EINVAL;
-	case XS_T_UINT:
-	case XS_T_POW2: {
-		uint64_t x = 0;
-		const char *p = val;
-		bool big = false;
+	}
+	snprintf(v->s, sizeof(v->s), "%s", val);
+	return 0;
+}
 
-		for (; xs_is_digit(*p); p++) {
-			if (x > (UINT64_MAX - 9) / 10)
-				big = true;
-			else
-				x = x * 10 + (*p - '0');
-		}
-		if (p == val || *p || big || x < k->min || x > k->max ||
-		    (k->type == XS_T_POW2 && (x & (x - 1)))) {
-			snprintf(why, n, "expected %s from %llu to %llu",
-				 k->type == XS_T_POW2 ? "a power of two" : "a whole number",
-				 (unsigned long long)k->min, (unsigned long long)k->max);
-			return -EINVAL;
-		}
-		v->u = x;
+static int parse_addr6(const char *val, union kval *v, char *why, size_t n)
+{
+	if (inet_pton(AF_INET6, val, &v->a) != 1) {
+		snprintf(why, n, "expected an IPv6 address like fd00::1");
+		return -EINVAL;
+	}
+	if (!addr_usable(&v->a)) {
+		snprintf(why, n, "unspecified, loopback, multicast or IPv4-mapped: "
+			 "not usable as a source address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_choice(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
+			size_t n)
+{
+	char a[64];
+	int i = xs_choice_parse(k->choices, val);
+
+	if (i >= 0) {
+		v->u = i;
 		return 0;
 	}
+	xs_choices_join(k->choices, a, sizeof(a));
+	snprintf(why, n, "expected %s", a);
+	return -EINVAL;
+}
+
+/* XS_T_UINT, XS_T_POW2: plain digits within the key's range */
+static int parse_uint(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
+		      size_t n)
+{
+	uint64_t x = 0;
+	const char *p = val;
+	bool big = false;
+
+	for (; xs_is_digit(*p); p++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			big = true;
+		else
+			x = x * 10 + (*p - '0');
+	}
+	if (p == val || *p || big || x < k->min || x > k->max ||
+	    (k->type == XS_T_POW2 && (x & (x - 1)))) {
+		snprintf(why, n, "expected %s from %llu to %llu",
+			 k->type == XS_T_POW2 ? "a power of two" : "a whole number",
+			 (unsigned long long)k->min, (unsigned long long)k->max);
+		return -EINVAL;
+	}
+	v->u = x;
+	return 0;
+}
+
+/* XS_T_RATE, XS_T_BYTES: decimal SI */
+static int parse_si(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
+		    size_t n)
+{
+	int rc = xs_parse_si(val, &v->u);
+
+	if (rc == -ERANGE) {
+		snprintf(why, n, "too large");
+		return -EINVAL;
+	}
+	if (rc) {
+		snprintf(why, n, k->type == XS_T_RATE ? "expected bits/s like 10M, 1.5G"
+			 : "expected bytes like 10M, 1.5G (decimal: 1M = 1000000)");
+		return -EINVAL;
+	}
+	if (v->u < k->min || v->u > k->max) {
+		snprintf(why, n, "must be at least %llu", (unsigned long long)k->min);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* XS_T_DUR (ms), XS_T_DUR_US: a number with its unit */
+static int parse_dur(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
+		     size_t n)
+{
+	bool ms = k->type == XS_T_DUR;
+	char a[64], b[64];
+	int rc;
+
+	rc = ms ? xs_parse_duration_ms(val, &v->u) : xs_parse_duration_us(val, &v->u);
+	if (rc == -ERANGE) {
+		snprintf(why, n, "too large");
+		return -EINVAL;
+	}
+	if (rc) {
+		if (strspn(val, "0123456789.") == strlen(val))
+			snprintf(why, n, "a bare number is ambiguous: add a unit "
+				 "(us, ms, s, m or h), e.g. 100ms");
+		else
+			snprintf(why, n, "expected a duration like 500us, 100ms, 2s, 1m");
+		return -EINVAL;
+	}
+	if (v->u < k->min || v->u > k->max) {
+		(ms ? xs_fmt_ms : xs_fmt_us)(k->min, a, sizeof(a));
+		(ms ? xs_fmt_ms : xs_fmt_us)(k->max, b, sizeof(b));
+		snprintf(why, n, "expected %s to %s", a, b);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Parse val for key k into *v; why gets the reason when it is bad. */
+int xs_key_parse(const struct xs_cfg_key *k, const char *val, union kval *v, char *why, size_t n)
+{
+	if (!*val) {
+		snprintf(why, n, "a value is required");
+		return -EINVAL;
+	}
+	switch (k->type) {
+	case XS_T_IFNAME:
+	case XS_T_NETNS:
+	case XS_T_ABSPATH:
+		return parse_text(k, val, v, why, n);
+	case XS_T_ADDR6:
+		return parse_addr6(val, v, why, n);
+	case XS_T_CHOICE:
+		return parse_choice(k, val, v, why, n);
+	case XS_T_UINT:
+	case XS_T_POW2:
+		return parse_uint(k, val, v, why, n);
 	case XS_T_RATE:
 	case XS_T_BYTES:
-		rc = xs_parse_si(val, &v->u);
-		if (rc == -ERANGE) {
-			snprintf(why, n, "too large");
-			return -EINVAL;
-		}
-		if (rc) {
-			snprintf(why, n, k->type == XS_T_RATE ? "expected bits/s like 10M, 1.5G"
-				 : "expected bytes like 10M, 1.5G (decimal: 1M = 1000000)");
-			return -EINVAL;
-		}
-		if (v->u < k->min || v->u > k->max) {
-			snprintf(why, n, "must be at least %llu", (unsigned long long)k->min);
-			return -EINVAL;
-		}
-		return 0;
+		return parse_si(k, val, v, why, n);
 	case XS_T_DUR:
 	case XS_T_DUR_US:
-		rc = k->type == XS_T_DUR ? xs_parse_duration_ms(val, &v->u) :
-					xs_parse_duration_us(val, &v->u);
-		if (rc == -ERANGE) {
-			snprintf(why, n, "too large");
-			return -EINVAL;
-		}
-		if (rc) {
-			if (strspn(val, "0123456789.") == strlen(val))
-				snprintf(why, n, "a bare number is ambiguous: add a unit "
-					 "(us, ms, s, m or h), e.g. 100ms");
-			else
-				snprintf(why, n, "expected a duration like 500us, 100ms, 2s, 1m");
-			return -EINVAL;
-		}
-		if (v->u < k->min || v->u > k->max) {
-			(k->type == XS_T_DUR ? xs_fmt_ms : xs_fmt_us)(k->min, a, sizeof(a));
-			(k->type == XS_T_DUR ? xs_fmt_ms : xs_fmt_us)(k->max, b, sizeof(b));
-			snprintf(why, n, "expected %s to %s", a, b);
-			return -EINVAL;
-		}
-		return 0;
+		return parse_dur(k, val, v, why, n);
 	}
 	snprintf(why, n, "internal error: unknown key type");
 	return -EINVAL;

@@ -3,6 +3,8 @@
 #ifndef XS_CFGKEY_H
 #define XS_CFGKEY_H
 
+#include <stdarg.h>
+#include <stdio.h>
 #include "lib/config.h"
 
 enum {
@@ -27,5 +29,41 @@ union kval {
 int xs_key_parse(const struct xs_cfg_key *k, const char *val, union kval *v, char *why, size_t n);
 void xs_key_store(struct xs_cfg *c, const struct xs_cfg_key *k, const union kval *v);
 void xs_key_format(const struct xs_cfg *c, const struct xs_cfg_key *k, char *buf, size_t n);
+
+/* ---- loading a file (config.c), checked by cfgcheck.c ---- */
+
+enum { PK_ID, PK_POOL, PK_PREFIX, PK_SEGMENTS, PK_MODE, PK__N };
+
+struct path_lines {
+	int hdr;
+	int key[PK__N];
+};
+
+struct ld {
+	const char *file;
+	FILE *f;
+	char *line;
+	size_t cap;
+	int lineno;
+	bool stop;		/* a problem was reported: the reader ends the parse */
+	char *err;
+	size_t errlen;
+	struct xs_cfg *c;	/* a scratch copy, committed on success */
+
+	enum xs_cfg_sect sect;
+	unsigned int path;	/* XS_SECT_PATH: index in c->paths */
+	int sect_line[XS_SECT__N];	/* where [xsteer], [classifier], [tables] began */
+	int key_line[K__N];
+	unsigned int first_path;	/* c->npaths before this file */
+	struct path_lines pl[XS_PATHS_MAX];
+};
+
+/* "FILE:LINE: " (or "FILE: ", or nothing) and the message, into err */
+void xs_cfg_vemit(char *err, size_t errlen, const char *file, int line, const char *fmt,
+		  va_list ap);
+/* A value as shown in a message: at most 64 characters, controls as '?'. */
+const char *xs_cfg_shown(const char *v, char *buf, size_t n);
+/* The checks of xs_cfg_validate(); st: the file's lines for messages, or NULL. */
+int xs_cfg_check(const struct xs_cfg *c, const struct ld *st, char *err, size_t errlen);
 
 #endif

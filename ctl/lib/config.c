@@ -42,36 +42,11 @@ extern int ini_max_line __attribute__((weak));
 #define LINE_MAX_WANTED	1024
 
 
-enum { PK_ID, PK_POOL, PK_PREFIX, PK_SEGMENTS, PK_MODE, PK__N };
 static const char *const path_keys[PK__N] = { "id", "pool", "prefix", "segments", "mode" };
 
 /* ---- loading ---- */
 
-struct path_lines {
-	int hdr;
-	int key[PK__N];
-};
-
-struct ld {
-	const char *file;
-	FILE *f;
-	char *line;
-	size_t cap;
-	int lineno;
-	bool stop;		/* a problem was reported: the reader ends the parse */
-	char *err;
-	size_t errlen;
-	struct xs_cfg *c;	/* a scratch copy, committed on success */
-
-	enum xs_cfg_sect sect;
-	unsigned int path;	/* XS_SECT_PATH: index in c->paths */
-	int sect_line[XS_SECT__N];	/* where [xsteer], [classifier], [tables] began */
-	int key_line[K__N];
-	unsigned int first_path;	/* c->npaths before this file */
-	struct path_lines pl[XS_PATHS_MAX];
-};
-
-static void vemit(char *err, size_t errlen, const char *file, int line, const char *fmt,
+void xs_cfg_vemit(char *err, size_t errlen, const char *file, int line, const char *fmt,
 		  va_list ap)
 {
 	size_t off = 0;
@@ -99,12 +74,12 @@ fail(struct ld *st, int line, const char *fmt, ...)
 		return;
 	st->stop = true;
 	va_start(ap, fmt);
-	vemit(st->err, st->errlen, st->file, line, fmt, ap);
+	xs_cfg_vemit(st->err, st->errlen, st->file, line, fmt, ap);
 	va_end(ap);
 }
 
 /* A value as shown in a message: at most 64 characters, controls as '?'. */
-static const char *shown(const char *v, char *buf, size_t n)
+const char *xs_cfg_shown(const char *v, char *buf, size_t n)
 {
 	size_t i, len = strlen(v), max = 64;
 
@@ -164,7 +139,7 @@ static void begin_section(struct ld *st, char *text)
 			break;
 	if (s == XS_SECT__N || (s != XS_SECT_PATH && *rest)) {
 		fail(st, st->lineno, "[%s]: unknown section (expected [xsteer], [classifier], "
-		     "[tables] or [path NAME])", shown(text, sh, sizeof(sh)));
+		     "[tables] or [path NAME])", xs_cfg_shown(text, sh, sizeof(sh)));
 		return;
 	}
 	if (s != XS_SECT_PATH) {
@@ -188,7 +163,7 @@ static void begin_section(struct ld *st, char *text)
 	}
 	if (!path_name_ok(rest)) {
 		fail(st, st->lineno, "[path %s]: bad path name '%s': expected 1 to %zu letters, "
-		     "digits, '-', '_' or '.'", shown(rest, sh, sizeof(sh)), sh,
+		     "digits, '-', '_' or '.'", xs_cfg_shown(rest, sh, sizeof(sh)), sh,
 		     sizeof(p->name) - 1);
 		return;
 	}
@@ -269,7 +244,7 @@ static char *reader(char *str, int num, void *stream)
 
 		if (!end) {
 			fail(st, st->lineno, "'%s': a section header needs a closing ']'",
-			     shown(s, sh, sizeof(sh)));
+			     xs_cfg_shown(s, sh, sizeof(sh)));
 			return NULL;
 		}
 		after = end + 1;
@@ -277,7 +252,7 @@ static char *reader(char *str, int num, void *stream)
 			after++;
 		if (*after && *after != ';' && *after != '#') {
 			fail(st, st->lineno, "'%s': unexpected text after the section header",
-			     shown(s, sh, sizeof(sh)));
+			     xs_cfg_shown(s, sh, sizeof(sh)));
 			return NULL;
 		}
 		*end = '\0';
@@ -290,7 +265,7 @@ static char *reader(char *str, int num, void *stream)
 	}
 	if (*s && *s != ';' && *s != '#' && !has_separator(s)) {
 		fail(st, st->lineno, "'%s': expected 'key = value', '[section]' or a comment",
-		     shown(s, sh, sizeof(sh)));
+		     xs_cfg_shown(s, sh, sizeof(sh)));
 		return NULL;
 	}
 	memcpy(str, s, len + 1);
@@ -367,7 +342,7 @@ static void unknown_key(struct ld *st, const char *label, const char *name)
 		if (!strncmp(name, k, lk < ln ? lk : ln))
 			best = k;
 	}
-	shown(name, sh, sizeof(sh));
+	xs_cfg_shown(name, sh, sizeof(sh));
 	if (elsewhere)
 		fail(st, st->lineno, "%s %s: unknown key here: it belongs in [%s]", label, sh,
 		     elsewhere);
@@ -383,7 +358,61 @@ static void bad_value(struct ld *st, const char *label, const char *name, const 
 	char sh[80];
 
 	fail(st, st->lineno, "%s %s: bad value '%s': %s", label, name,
-	     shown(val, sh, sizeof(sh)), why);
+	     xs_cfg_shown(val, sh, sizeof(sh)), why);
+}
+
+static void path_id(struct ld *st, const char *label, const char *val)
+{
+	struct xs_cfg *c = st->c;
+	struct xs_cfg_path *p = &c->paths[st->path];
+	char why[200];
+	const char *q = val;
+	unsigned long id = 0;
+
+	for (; xs_is_digit(*q) && q - val < 4; q++)
+		id = id * 10 + (*q - '0');
+	if (q == val || *q || id >= XS_PATHS_MAX) {
+		snprintf(why, sizeof(why), "expected a whole number from 0 to %d",
+			 XS_PATHS_MAX - 1);
+		bad_value(st, label, "id", val, why);
+		return;
+	}
+	for (unsigned int i = 0; i < c->npaths; i++)
+		if (i != st->path && c->paths[i].id == id &&
+		    (i < st->first_path || st->pl[i - st->first_path].key[PK_ID])) {
+			snprintf(why, sizeof(why), "already used by [path %s]",
+				 c->paths[i].name);
+			bad_value(st, label, "id", val, why);
+			return;
+		}
+	p->id = id;
+}
+
+static void path_prefix(struct ld *st, const char *label, const char *val)
+{
+	struct xs_cfg_path *p = &st->c->paths[st->path];
+	char why[200], sug[64];
+	int rc;
+	struct in6_addr a;
+	uint8_t plen;
+
+	rc = xs_parse_prefix(val, &a, &plen);
+	if (rc == -EDOM) {
+		xs_fmt_prefix(&a, plen, sug, sizeof(sug));
+		snprintf(why, sizeof(why), "host bits are set: did you mean %s?", sug);
+	} else if (rc == -ERANGE) {
+		snprintf(why, sizeof(why), "the prefix length must be 0 to 128 (IPv6) "
+			 "or 0 to 32 (IPv4)");
+	} else if (rc) {
+		snprintf(why, sizeof(why), "expected a prefix like fd00:2::/64 or "
+			 "198.51.100.0/24");
+	}
+	if (rc) {
+		bad_value(st, label, "prefix", val, why);
+		return;
+	}
+	p->prefix = a;
+	p->plen = plen;
 }
 
 static void path_key(struct ld *st, const char *label, int pk, const char *val)
@@ -394,29 +423,9 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 	int rc;
 
 	switch (pk) {
-	case PK_ID: {
-		const char *q = val;
-		unsigned long id = 0;
-
-		for (; xs_is_digit(*q) && q - val < 4; q++)
-			id = id * 10 + (*q - '0');
-		if (q == val || *q || id >= XS_PATHS_MAX) {
-			snprintf(why, sizeof(why), "expected a whole number from 0 to %d",
-				 XS_PATHS_MAX - 1);
-			bad_value(st, label, "id", val, why);
-			return;
-		}
-		for (unsigned int i = 0; i < c->npaths; i++)
-			if (i != st->path && c->paths[i].id == id &&
-			    (i < st->first_path || st->pl[i - st->first_path].key[PK_ID])) {
-				snprintf(why, sizeof(why), "already used by [path %s]",
-					 c->paths[i].name);
-				bad_value(st, label, "id", val, why);
-				return;
-			}
-		p->id = id;
+	case PK_ID:
+		path_id(st, label, val);
 		return;
-	}
 	case PK_POOL:
 		rc = xs_pool_parse(val);
 		if (rc < 0) {
@@ -427,29 +436,9 @@ static void path_key(struct ld *st, const char *label, int pk, const char *val)
 		}
 		p->pool = rc;
 		return;
-	case PK_PREFIX: {
-		struct in6_addr a;
-		uint8_t plen;
-
-		rc = xs_parse_prefix(val, &a, &plen);
-		if (rc == -EDOM) {
-			xs_fmt_prefix(&a, plen, sug, sizeof(sug));
-			snprintf(why, sizeof(why), "host bits are set: did you mean %s?", sug);
-		} else if (rc == -ERANGE) {
-			snprintf(why, sizeof(why), "the prefix length must be 0 to 128 (IPv6) "
-				 "or 0 to 32 (IPv4)");
-		} else if (rc) {
-			snprintf(why, sizeof(why), "expected a prefix like fd00:2::/64 or "
-				 "198.51.100.0/24");
-		}
-		if (rc) {
-			bad_value(st, label, "prefix", val, why);
-			return;
-		}
-		p->prefix = a;
-		p->plen = plen;
+	case PK_PREFIX:
+		path_prefix(st, label, val);
 		return;
-	}
 	case PK_SEGMENTS:
 		rc = xs_sid_list_parse(val, p->sids, XS_SIDS_MAX, why, sizeof(why));
 		if (rc < 0) {
@@ -489,7 +478,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	if (st->sect == XS_SECT_NONE) {
 		fail(st, st->lineno, "%s: key outside any section: put it under [xsteer], "
-		     "[classifier], [tables] or [path NAME]", shown(name, sh, sizeof(sh)));
+		     "[classifier], [tables] or [path NAME]", xs_cfg_shown(name, sh, sizeof(sh)));
 		return 0;
 	}
 	if (!value)
@@ -531,154 +520,10 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-/* ---- checks across keys ---- */
-
-struct chk {
-	const struct ld *st;	/* NULL: no file (xs_cfg_validate) */
-	char *err;
-	size_t errlen;
-};
-
-static int __attribute__((format(printf, 3, 4)))
-cfail(const struct chk *ck, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vemit(ck->err, ck->errlen, ck->st ? ck->st->file : NULL, line, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static int kline(const struct chk *ck, int k)
-{
-	return ck->st ? ck->st->key_line[k] : 0;
-}
-
-static int pline(const struct chk *ck, unsigned int i, int pk)
-{
-	const struct ld *st = ck->st;
-
-	if (!st || i < st->first_path)
-		return 0;
-	return pk < 0 ? st->pl[i - st->first_path].hdr : st->pl[i - st->first_path].key[pk];
-}
-
-/* "a must not exceed b": blame the one the file set (b if only b was). */
-static int pair(const struct chk *ck, const struct xs_cfg *c, int ka, int kb,
-		const char *why_a, const char *why_b)
-{
-	const struct xs_cfg_key *a = &xs_cfg_schema[ka], *b = &xs_cfg_schema[kb];
-	char va[64], vb[64];
-
-	xs_key_format(c, a, va, sizeof(va));
-	xs_key_format(c, b, vb, sizeof(vb));
-	if (!kline(ck, ka) && kline(ck, kb))
-		return cfail(ck, kline(ck, kb), "[%s] %s: bad value '%s': %s %s (%s)",
-			     xs_cfg_sect_names[b->sect], b->name, vb, why_b, a->name, va);
-	return cfail(ck, kline(ck, ka), "[%s] %s: bad value '%s': %s %s (%s)",
-		     xs_cfg_sect_names[a->sect], a->name, va, why_a, b->name, vb);
-}
-
-static int check(const struct xs_cfg *c, const struct chk *ck)
-{
-	char val[300], why[200];
-	union kval v;
-	unsigned int i, j;
-
-	if (c->npaths > XS_PATHS_MAX)
-		return cfail(ck, 0, "too many paths: %u, at most %d", c->npaths, XS_PATHS_MAX);
-	for (i = 0; i < c->npaths; i++) {
-		const struct xs_cfg_path *p = &c->paths[i];
-		char sug[64];
-
-		if (!p->nsids)
-			return cfail(ck, 0, "[path %s]: 'segments' is missing", p->name);
-		if (p->nsids > XS_SIDS_MAX)
-			return cfail(ck, pline(ck, i, PK_SEGMENTS), "[path %s] segments: "
-				     "%u SIDs: at most %d", p->name, p->nsids, XS_SIDS_MAX);
-		if (p->id >= XS_PATHS_MAX)
-			return cfail(ck, pline(ck, i, PK_ID), "[path %s] id: bad value '%u': "
-				     "expected a whole number from 0 to %d", p->name, p->id,
-				     XS_PATHS_MAX - 1);
-		if ((unsigned int)p->mode >= XS_MODE__MAX) {
-			xs_choices_join(xs_encap_mode_names, sug, sizeof(sug));
-			return cfail(ck, pline(ck, i, PK_MODE), "[path %s] mode: bad value '%u': "
-				     "expected %s", p->name, p->mode, sug);
-		}
-		if ((unsigned int)p->pool >= XS_POOL__MAX) {
-			xs_choices_join(xs_pool_names, sug, sizeof(sug));
-			return cfail(ck, pline(ck, i, PK_POOL), "[path %s] pool: bad value '%u': "
-				     "expected %s", p->name, p->pool, sug);
-		}
-		if (p->plen > 128)
-			return cfail(ck, pline(ck, i, PK_PREFIX), "[path %s] prefix: bad prefix "
-				     "length %u: at most 128", p->name, p->plen);
-		if (xs_host_bits_set(&p->prefix, p->plen)) {
-			xs_fmt_prefix(&p->prefix, p->plen, sug, sizeof(sug));
-			return cfail(ck, pline(ck, i, PK_PREFIX), "[path %s] prefix: bad value "
-				     "'%s': host bits are set", p->name, sug);
-		}
-		for (j = 0; j < i; j++) {
-			if (!strcmp(c->paths[j].name, p->name))
-				return cfail(ck, pline(ck, i, -1), "[path %s]: section given twice",
-					     p->name);
-			if (c->paths[j].id == p->id)
-				return cfail(ck, pline(ck, i, PK_ID), "[path %s] id: bad value '%u': "
-					     "already used by [path %s]", p->name, p->id,
-					     c->paths[j].name);
-		}
-	}
-	if (c->npaths && !c->sr_source_set)
-		return cfail(ck, 0, "[xsteer]: 'sr-source' is missing (paths need it as their "
-			     "outer source address)");
-
-	/* every key's own range, through the parser: format, parse back */
-	for (i = 0; i < K__N; i++) {
-		if (i == K_SR_SOURCE && !c->sr_source_set)
-			continue;
-		/* set up by hand (xsteer run without --tenant): "" means not used */
-		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR ||
-		     i == K_METRICS_FILE) &&
-		    !*((const char *)c + xs_cfg_schema[i].off))
-			continue;
-		xs_key_format(c, &xs_cfg_schema[i], val, sizeof(val));
-		if (xs_key_parse(&xs_cfg_schema[i], val, &v, why, sizeof(why))) {
-			char sh[80];
-
-			return cfail(ck, kline(ck, i), "[%s] %s: bad value '%s': %s",
-				     xs_cfg_sect_names[xs_cfg_schema[i].sect], xs_cfg_schema[i].name,
-				     shown(val, sh, sizeof(sh)), why);
-		}
-	}
-
-	if (c->heavy_rate_low_bps > c->heavy_rate_bps)
-		return pair(ck, c, K_HEAVY_RATE_LOW, K_HEAVY_RATE, "must not exceed",
-			    "must not be below");
-	if (c->idle_timeout_ms <= c->scan_period_ms)
-		return pair(ck, c, K_IDLE_TIMEOUT, K_SCAN_PERIOD, "must be longer than",
-			    "must be shorter than");
-	if (c->umem_frames < 2ULL * c->ring_size)
-		return pair(ck, c, K_UMEM_FRAMES, K_RING_SIZE, "must be at least twice",
-			    "must be at most half of");
-	if (c->batch > c->ring_size)
-		return pair(ck, c, K_BATCH, K_RING_SIZE, "must not exceed",
-			    "must be at least");
-	return 0;
-}
-
-int xs_cfg_validate(const struct xs_cfg *c, char *err, size_t errlen)
-{
-	struct chk ck = { NULL, err, errlen };
-
-	return check(c, &ck);
-}
-
 /* After the whole file: path modes, derived values, what is missing. */
 static void finish(struct ld *st)
 {
 	struct xs_cfg *c = st->c;
-	struct chk ck = { st, st->err, st->errlen };
 
 	if (st->key_line[K_HEAVY_RATE] && !st->key_line[K_HEAVY_RATE_LOW])
 		c->heavy_rate_low_bps = c->heavy_rate_bps / 2;
@@ -697,7 +542,7 @@ static void finish(struct ld *st)
 			return;
 		}
 	}
-	if (check(c, &ck))
+	if (xs_cfg_check(c, st, st->err, st->errlen))
 		st->stop = true;
 }
 

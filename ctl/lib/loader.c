@@ -71,6 +71,34 @@ static int set_pin_paths(struct bpf_object *obj, const char *dir)
 	return 0;
 }
 
+/* The fast path: redirect (to the uplink, through the devmap) or the kernel's forwarding. */
+static int setup_fastpath(struct xs_attach_req *r, struct xsteer_bpf *skel, struct xs_config *cfg)
+{
+	int err, zero = 0;
+
+	if (r->fastpath == XS_FASTPATH_REDIRECT ||
+	    (r->fastpath == XS_FASTPATH_AUTO && r->uplink &&
+	     uplink_takes_redirect(r->uplink, r->up_ifindex)))
+		cfg->flags |= XS_CFG_F_REDIRECT;
+	if (r->up_ifindex) {
+		__u32 key = r->up_ifindex, val = r->up_ifindex;
+
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_tx_ports), &key, &val, 0);
+		if (err) {
+			err = -errno;
+			xs_error("cannot add uplink '%s' to the fast path: %s", r->uplink,
+				 strerror(-err));
+			return err;
+		}
+	}
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, cfg, 0);
+	if (err) {
+		err = -errno;
+		xs_error("cannot write the config map: %s", strerror(-err));
+	}
+	return err;
+}
+
 bool xs_attached(int ifindex)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -90,7 +118,7 @@ int xs_attach(struct xs_attach_req *r)
 	struct xdp_program *prog = NULL;
 	struct xsteer_bpf *skel;
 	char errbuf[128];
-	int err, zero = 0;
+	int err;
 
 	if (xs_attached(r->ifindex)) {
 		xs_error("attach: xsteer is already attached to '%s'; detach it first", r->dev);
@@ -138,27 +166,9 @@ int xs_attach(struct xs_attach_req *r)
 		goto out_prog;
 	}
 
-	if (r->fastpath == XS_FASTPATH_REDIRECT ||
-	    (r->fastpath == XS_FASTPATH_AUTO && r->uplink &&
-	     uplink_takes_redirect(r->uplink, r->up_ifindex)))
-		cfg.flags |= XS_CFG_F_REDIRECT;
-	if (r->up_ifindex) {
-		__u32 key = r->up_ifindex, val = r->up_ifindex;
-
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_tx_ports), &key, &val, 0);
-		if (err) {
-			err = -errno;
-			xs_error("cannot add uplink '%s' to the fast path: %s", r->uplink,
-				 strerror(-err));
-			goto out_detach;
-		}
-	}
-	err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg, 0);
-	if (err) {
-		err = -errno;
-		xs_error("cannot write the config map: %s", strerror(-err));
+	err = setup_fastpath(r, skel, &cfg);
+	if (err)
 		goto out_detach;
-	}
 	r->prog_id = xdp_program__id(prog);
 	r->redirect = cfg.flags & XS_CFG_F_REDIRECT;
 	err = 0;
