@@ -146,6 +146,13 @@ uint64_t xs_penalty_ns(uint64_t base, double u)
 	return base / 2 + (uint64_t)(u * (double)base);
 }
 
+void xs_switch_begin(struct xs_cflow *f)
+{
+	f->move_pending = true;
+	f->cong_periods = 0;
+	f->signal_ns = 0;
+}
+
 bool xs_switch_done(struct xs_cflow *f, uint64_t since_ns, uint64_t *lat_us)
 {
 	bool sample = f->signal_ns && since_ns >= f->signal_ns;

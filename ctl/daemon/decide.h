@@ -95,6 +95,12 @@ void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct 
  */
 uint64_t xs_penalty_ns(uint64_t base, double u);
 /*
+ * A switch that is not a congestion move (a promotion, a path's removal):
+ * pending like a move, and whatever episode the flow had on its old path
+ * ends (it is no congestion of the new one, and no move latency).
+ */
+void xs_switch_begin(struct xs_cflow *f);
+/*
  * The datapath made the pending switch at since_ns (the steer entry's
  * since_ns): the transient starts there. Returns true with *lat_us set when
  * the switch ends a congestion episode (first signal -> switch).

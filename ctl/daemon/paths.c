@@ -86,7 +86,7 @@ static void path_evacuate(struct xs_daemon *d, uint32_t id)
 		flow_unassign(d, f);
 		if (to >= 0 && !steer_write(d, f, to)) {
 			flow_assign(d, f, to);
-			f->move_pending = true;
+			xs_switch_begin(f);
 			d->st.path_moves++;
 		} else {
 			bpf_map_delete_elem(d->steer_fd, &f->key);

@@ -73,7 +73,7 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 	}
 	if (!steer_write(d, f, id)) {
 		flow_assign(d, f, id);
-		f->move_pending = true;	/* a switch like a move: its transient is not congestion */
+		xs_switch_begin(f);	/* a switch like a move: its transient is not congestion */
 	}
 }
 

@@ -55,7 +55,7 @@ static void promote(uint64_t ms, uint64_t sw)
 	fl.path_id = 1;
 	xs_pathsel_assign(&ps, 1, 0);
 	fl.steered_ns = T0 + ms * MS;
-	fl.move_pending = true;
+	xs_switch_begin(&fl);
 	cr_assert_eq(xs_switch_done(&fl, T0 + sw * MS, &(uint64_t){ 0 }), false,
 		     "a promotion is no congestion episode: no latency sample");
 }
@@ -288,4 +288,22 @@ Test(decide, penalty_between_half_and_one_and_a_half)
 	cr_expect_eq(xs_penalty_ns(5000 * MS, 1), 7500 * MS);
 	cr_expect_eq(xs_penalty_ns(5000 * MS, 0.5), 5000 * MS);
 	cr_expect_eq(xs_penalty_ns(0, 0.7), 0);
+}
+
+/* A mouse's episode on the default path is not the SR path's, nor a move's latency. */
+Test(decide, promotion_ends_the_default_paths_episode)
+{
+	uint64_t lat = 0;
+
+	period(100, 100, 0, 0, 0);
+	cr_expect_eq(period(200, 100, 5, 0, 0), XS_MOVE_NONE);
+	cr_expect_eq(period(300, 100, 5, 0, 0), XS_MOVE_NONE);
+	cr_expect_eq(period(400, 100, 5, 0, 0), XS_MOVE_RETRANS, "a mouse's episode (the gate says no)");
+	cr_expect_neq(fl.signal_ns, 0);
+	fl.path_id = 1;
+	fl.steered_ns = T0 + 450 * MS;
+	xs_switch_begin(&fl);
+	cr_expect_eq(fl.signal_ns, 0);
+	cr_expect_eq(fl.cong_periods, 0);
+	cr_expect_not(xs_switch_done(&fl, T0 + 460 * MS, &lat), "no latency sample for a promotion");
 }
