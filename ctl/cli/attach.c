@@ -67,7 +67,7 @@ int cmd_attach(struct xs_args *a)
 		out_obj_begin();
 		out_kv_str("dev", r.dev);
 		out_kv_str("mode", xs_xdp_mode_names[r.mode]);
-		out_kv_str("fastpath", r.redirect ? "redirect" : "pass");
+		out_kv_str("fastpath", xs_fastpath_names[r.redirect ? XS_FASTPATH_REDIRECT : XS_FASTPATH_PASS]);
 		out_kv_str("pin_dir", r.dir);
 		out_kv_u64("prog_id", r.prog_id);
 		out_obj_end();
