@@ -9,8 +9,10 @@ PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
 CFLAGS    ?= -O2 -g
+# includes name their room: "xdp/xs_shared.h", "afxdp/srv6.h" (-I.),
+# "lib/log.h", "daemon/controller.h", "cli/cmd.h" (-Ictl)
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-             -I$(BUILD) -Ixdp -Iafxdp -Ictl
+             -I$(BUILD) -I. -Ictl
 LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Ixdp -I$(ARCH_INC)
 
@@ -27,12 +29,15 @@ UNITDIR   ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BPF_HDRS  := $(wildcard xdp/*.h)
-CTL_SRCS  := $(wildcard ctl/*.c)
+# ctl/ has three rooms: cli/ (one file per command), daemon/ (the
+# controller), lib/ (what both use)
+CTL_SRCS  := $(wildcard ctl/*/*.c)
+CTL_HDRS  := $(wildcard ctl/*/*.h)
 CTL_OBJS  := $(CTL_SRCS:%.c=$(BUILD)/%.o)
 AFX_SRCS  := $(wildcard afxdp/*.c)
 AFX_OBJS  := $(AFX_SRCS:%.c=$(BUILD)/%.o)
 # objects shared with the tests (everything but the entry point)
-LIB_OBJS  := $(filter-out $(BUILD)/ctl/main.o,$(CTL_OBJS)) $(AFX_OBJS)
+LIB_OBJS  := $(filter-out $(BUILD)/ctl/cli/main.o,$(CTL_OBJS)) $(AFX_OBJS)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 BPFT_SRCS := $(wildcard tests/bpf/*.c)
@@ -73,7 +78,7 @@ $(BUILD)/netns/cgmark.bpf.o: netns/cgmark.bpf.c
 $(BUILD)/%.skel.h: $(BUILD)/xdp/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .skel.h,,$(@F))_bpf > $@
 
-$(BUILD)/ctl/%.o: ctl/%.c $(wildcard ctl/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
+$(BUILD)/ctl/%.o: ctl/%.c $(CTL_HDRS) $(BPF_HDRS) $(wildcard afxdp/*.h) $(BUILD)/xsteer.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -81,7 +86,7 @@ $(BUILD)/afxdp/%.o: afxdp/%.c $(wildcard afxdp/*.h) $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%.o: tests/%.c $(wildcard ctl/*.h tests/lib/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
+$(BUILD)/tests/%.o: tests/%.c $(CTL_HDRS) $(wildcard afxdp/*.h tests/lib/*.h) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
@@ -100,7 +105,7 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 
 $(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp/srv6.h afxdp/icmp.h
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iafxdp \
+	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. \
 		$(filter %.c,$^) -o $@
 
 # libFuzzer target: the real XDP program through BPF_PROG_TEST_RUN (root),

@@ -7,7 +7,9 @@
  * frame's headroom.
  *
  * Paths are published by the control side as immutable objects (pointer
- * swap); the datapath threads never lock.
+ * swap); the datapath threads never lock. What it needs to know of the
+ * interfaces (queues, the uplink's MAC and MTU, each path's next hop) is
+ * handed to it: the datapath asks the kernel nothing but its sockets.
  */
 #ifndef XS_DATAPATH_H
 #define XS_DATAPATH_H
@@ -16,7 +18,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "srv6.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 
 #define XS_DP_FRAME_SIZE	4096
 #define XS_DP_FRAME_HEADROOM	64	/* + XDP_PACKET_HEADROOM (256) */
@@ -58,7 +60,9 @@ struct xs_dp_config {
 	uint32_t frames;	/* UMEM frames per queue */
 	uint32_t ring_size;	/* each ring */
 	uint32_t batch;
-	uint32_t queues;	/* 0: every RX queue of host_if */
+	uint32_t queues;	/* RX queues of host_if (0: one) */
+	uint8_t uplink_mac[6];	/* source MAC of what leaves on the uplink */
+	uint32_t uplink_mtu;
 	uint32_t ptb_rate;
 	bool no_need_wakeup;	/* kick TX after every batch */
 	bool no_encap;		/* benchmarks only: forward without SRv6 headers */
@@ -81,8 +85,8 @@ int xs_dp_queue_count(const struct xs_dp *dp);
 int xs_dp_set_path(struct xs_dp *dp, uint32_t id, const struct xs_srv6_path *p,
 		   const uint8_t mac[6]);
 int xs_dp_del_path(struct xs_dp *dp, uint32_t id);
-/* Re-read the uplink MTU (after a link change). */
-void xs_dp_refresh_mtu(struct xs_dp *dp);
+/* The uplink's MTU changed (or was read again). */
+void xs_dp_set_uplink_mtu(struct xs_dp *dp, uint32_t mtu);
 uint32_t xs_dp_uplink_mtu(const struct xs_dp *dp);
 
 void xs_dp_stats_sum(const struct xs_dp *dp, struct xs_dp_stats *sum);

@@ -14,21 +14,22 @@
 #define NH_HOPOPTS	0
 #define SRH_TYPE	4
 
-static const char *const mode_names[XS_MODE__MAX] = {
+const char *const xs_encap_mode_names[XS_MODE__MAX + 1] = {
 	[XS_MODE_ENCAP] = "encap",
 	[XS_MODE_ENCAP_RED] = "encap.red",
 	[XS_MODE_INLINE] = "inline",
+	[XS_MODE__MAX] = NULL,
 };
 
 const char *xs_encap_mode_name(enum xs_encap_mode m)
 {
-	return m < XS_MODE__MAX ? mode_names[m] : "?";
+	return m < XS_MODE__MAX ? xs_encap_mode_names[m] : "?";
 }
 
 int xs_encap_mode_parse(const char *s)
 {
 	for (int i = 0; i < XS_MODE__MAX; i++)
-		if (!strcmp(s, mode_names[i]))
+		if (!strcmp(s, xs_encap_mode_names[i]))
 			return i;
 	return -EINVAL;
 }

@@ -51,6 +51,8 @@ struct xs_srv6_path {
 	uint16_t inl_len;
 };
 
+/* the names, indexed by enum xs_encap_mode, NULL after the last */
+extern const char *const xs_encap_mode_names[XS_MODE__MAX + 1];
 const char *xs_encap_mode_name(enum xs_encap_mode m);
 /* "encap", "encap.red" or "inline"; -EINVAL otherwise */
 int xs_encap_mode_parse(const char *s);

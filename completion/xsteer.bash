@@ -19,11 +19,11 @@ declare -gA _xsteer_opts=(
 		--pin-dir=DIR -j,--json -v,--verbose -h,--help'
 	[stats]='-t,--tenant=NAME -f,--format=FMT --socket=PATH -d,--dev=IF --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'
-	[run]='-t,--tenant=NAME -c,--config=FILE -d,--dev=IF -u,--uplink=IF -m,--mode=MODE
-		--fastpath=HOW --flow-table-size=N --steer-table-size=N --pin-dir=DIR
-		--netns=NAME --host-if=IF -p,--path=SPEC --hop-limit=N --frames=N
-		--ring-size=N --batch=N --no-need-wakeup --no-encap --socket=PATH
-		--metrics-file=PATH --keep-caps -j,--json -v,--verbose -h,--help'
+	[run]='-t,--tenant=NAME -c,--config=FILE -d,--dev=IF -u,--uplink=IF --host-if=IF
+		--netns=NAME --pin-dir=DIR --socket=PATH --metrics-file=PATH --hop-limit=N
+		-m,--mode=MODE --fastpath=HOW --flow-table-size=N --steer-table-size=N --frames=N
+		--ring-size=N --batch=N -p,--path=SPEC --no-need-wakeup --no-encap --keep-caps
+		-j,--json -v,--verbose -h,--help'
 	[steer]='-d,--dev=IF -f,--flow=TUPLE -p,--path=ID --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'
 	[status]='-t,--tenant=NAME --socket=PATH -j,--json -v,--verbose -h,--help'

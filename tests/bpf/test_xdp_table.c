@@ -42,9 +42,9 @@
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <xdp/xsk.h>
-#include "datapath.h"
+#include "afxdp/datapath.h"
 #include "pkt.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
 /* As in the topology below (xmtu0's side never forwards, so no MACs here). */

@@ -32,8 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "icmp.h"
-#include "srv6.h"
+#include "afxdp/icmp.h"
+#include "afxdp/srv6.h"
 
 #define GUARD	0xa5
 #define PREFIX	9

@@ -4,8 +4,8 @@
 #include <criterion/redirect.h>
 #include <errno.h>
 #include <string.h>
-#include "cmd.h"
-#include "out.h"
+#include "cli/cmd.h"
+#include "lib/out.h"
 
 static int dummy(struct xs_args *a) { (void)a; return 0; }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests: the configuration file (ctl/config.c). Files are written into
+ * Unit tests: the configuration file (ctl/lib/config.c). Files are written into
  * a fresh mkdtemp() directory per test and removed afterwards. Error
  * messages are compared whole: "FILE" is the test file's path.
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "config.h"
+#include "lib/config.h"
 
 static char dir[64];
 static char conf[128];

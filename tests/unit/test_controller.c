@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "controller.h"
+#include "daemon/controller.h"
 
 #define MS	1000000ULL
 #define SEC	1000000000ULL

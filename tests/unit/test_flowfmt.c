@@ -4,8 +4,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
-#include "flowfmt.h"
-#include "pin.h"
+#include "lib/flowfmt.h"
+#include "lib/pin.h"
 
 Test(flowfmt, every_stat_has_a_unique_metric_safe_name)
 {

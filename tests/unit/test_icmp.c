@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "icmp.h"
+#include "afxdp/icmp.h"
 
 static struct in6_addr a6(const char *s)
 {

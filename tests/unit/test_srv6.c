@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "srv6.h"
+#include "afxdp/srv6.h"
 
 #define GUARD		0xa5
 #define BIG		(65535 + 40 + 64)	/* largest inner packet we build */

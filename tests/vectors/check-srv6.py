@@ -49,7 +49,7 @@ def build_helper(tmp):
     exe = os.path.join(tmp, "srv6-dump")
     cc = os.environ.get("CC", "cc")
     subprocess.run([cc, "-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Werror",
-                    "-D_GNU_SOURCE", "-I" + ROOT + "/afxdp",
+                    "-D_GNU_SOURCE", "-I" + ROOT,
                     ROOT + "/tests/vectors/srv6-dump.c", ROOT + "/afxdp/srv6.c",
                     ROOT + "/afxdp/icmp.c", "-o", exe], check=True)
     return exe

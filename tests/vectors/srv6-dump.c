@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "icmp.h"
-#include "srv6.h"
+#include "afxdp/icmp.h"
+#include "afxdp/srv6.h"
 
 static uint8_t buf[XS_SRV6_HDR_MAX + 70000];
 

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The control API: JSON views of the daemon's state (status, flows, paths,
+ * stats), path changes, served over the control socket and rendered into the
+ * metrics textfile.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "lib/ctlsock.h"
+#include "lib/flowfmt.h"
+#include "lib/log.h"
+#include "daemon/metrics.h"
+#include "daemon/internal.h"
+
+static json_object *js_u64(uint64_t v) { return json_object_new_uint64(v); }
+
+static void js_add(json_object *o, const char *k, json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+json_object *ctl_status(struct xs_daemon *d)
+{
+	json_object *o = json_object_new_object();
+	uint64_t heavy = 0, steered = 0;
+	struct xs_cflow *f;
+	int i, np = 0, nres = 0;
+
+	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f)) {
+		heavy += f->cls.heavy;
+		steered += f->path_id != XS_NO_PATH;
+	}
+	for (i = 0; i < XS_PATHS_MAX; i++) {
+		np += d->paths[i].present;
+		nres += d->paths[i].present && d->paths[i].resolved;
+	}
+	js_add(o, "tenant", json_object_new_string(d->cfg.tenant));
+	js_add(o, "pid", js_u64(getpid()));
+	js_add(o, "uptime_s", json_object_new_double((now_ns() - d->start_ns) / 1e9));
+	js_add(o, "dev", json_object_new_string(d->cfg.dev));
+	js_add(o, "uplink", json_object_new_string(d->cfg.uplink));
+	js_add(o, "uplink_mtu", js_u64(xs_dp_uplink_mtu(d->dp)));
+	js_add(o, "queues", js_u64(xs_dp_queue_count(d->dp)));
+	js_add(o, "paths", js_u64(np));
+	js_add(o, "paths_resolved", js_u64(nres));
+	js_add(o, "flows_tracked", js_u64(d->ct.count));
+	js_add(o, "flows_not_tracked", js_u64(d->ct.not_tracked));
+	js_add(o, "heavy_hitters", js_u64(heavy));
+	js_add(o, "steered", js_u64(steered));
+	js_add(o, "scan_period_ms", js_u64(d->cfg.scan_period_ms));
+	js_add(o, "heavy_rate_bps", js_u64(d->cfg.heavy_rate_bps));
+	js_add(o, "heavy_bytes", js_u64(d->cfg.heavy_bytes));
+	return o;
+}
+
+struct flow_ref {
+	struct xs_cflow *f;
+};
+
+static int by_rate(const void *a, const void *b)
+{
+	const struct xs_cflow *x = ((const struct flow_ref *)a)->f;
+	const struct xs_cflow *y = ((const struct flow_ref *)b)->f;
+
+	return x->cls.rate_bps < y->cls.rate_bps ? 1 : x->cls.rate_bps > y->cls.rate_bps ? -1 : 0;
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	const struct xs_cflow *x = ((const struct flow_ref *)a)->f;
+	const struct xs_cflow *y = ((const struct flow_ref *)b)->f;
+
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
+}
+
+static json_object *ctl_flows(struct xs_daemon *d, json_object *req)
+{
+	json_object *arr = json_object_new_array(), *v, *o;
+	struct flow_ref *refs;
+	struct xs_cflow *f;
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
+	uint64_t now = now_ns(), top = UINT64_MAX;
+	size_t n = 0, i;
+	bool v4, bybytes = false;
+
+	if (json_object_object_get_ex(req, "top", &v))
+		top = json_object_get_uint64(v);
+	if (json_object_object_get_ex(req, "sort", &v))
+		bybytes = !strcmp(json_object_get_string(v), "bytes");
+	refs = calloc(d->ct.count + 1, sizeof(*refs));
+	if (!refs)
+		return arr;
+	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f))
+		refs[n++].f = f;
+	qsort(refs, n, sizeof(*refs), bybytes ? by_bytes : by_rate);
+	for (i = 0; i < n && i < top; i++) {
+		f = refs[i].f;
+		v4 = xs_key_is_v4(&f->key);
+		o = json_object_new_object();
+		js_add(o, "family", json_object_new_string(v4 ? "ipv4" : "ipv6"));
+		js_add(o, "proto", json_object_new_string(xs_proto_name(f->key.proto, pb, sizeof(pb))));
+		js_add(o, "src", json_object_new_string(xs_addr_str(f->key.saddr, v4, src, sizeof(src))));
+		js_add(o, "sport", js_u64(ntohs(f->key.sport)));
+		js_add(o, "dst", json_object_new_string(xs_addr_str(f->key.daddr, v4, dst, sizeof(dst))));
+		js_add(o, "dport", js_u64(ntohs(f->key.dport)));
+		js_add(o, "packets", js_u64(f->packets));
+		js_add(o, "bytes", js_u64(f->bytes));
+		js_add(o, "rate_bps", js_u64((uint64_t)f->cls.rate_bps));
+		js_add(o, "class", json_object_new_string(f->cls.heavy ? "heavy" : "mouse"));
+		js_add(o, "path", f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
+		js_add(o, "manual", json_object_new_boolean(f->manual));
+		js_add(o, "retrans", js_u64(f->retrans));
+		js_add(o, "cwr", js_u64(f->cwr));
+		js_add(o, "rto", js_u64(f->rto));
+		js_add(o, "moves", js_u64(f->moves));
+		js_add(o, "prev_path", f->moves && f->prev_path != XS_NO_PATH ?
+		       js_u64(f->prev_path) : NULL);
+		js_add(o, "moved_s", f->moved_ns ?
+		       json_object_new_double((now - f->moved_ns) / 1e9) : NULL);
+		js_add(o, "age_s", json_object_new_double(f->first_seen_ns && now > f->first_seen_ns ?
+							 (now - f->first_seen_ns) / 1e9 : 0));
+		js_add(o, "idle_s", json_object_new_double(f->last_seen_ns && now > f->last_seen_ns ?
+							  (now - f->last_seen_ns) / 1e9 : 0));
+		js_add(o, "steered_s", json_object_new_double(f->steered_ns ?
+							     (now - f->steered_ns) / 1e9 : 0));
+		/* from "found heavy" to "in the steer table" */
+		js_add(o, "steer_delay_us", f->steered_ns && f->heavy_ns &&
+		       f->steered_ns >= f->heavy_ns ?
+		       js_u64((f->steered_ns - f->heavy_ns) / 1000) : NULL);
+		json_object_array_add(arr, o);
+	}
+	free(refs);
+	return arr;
+}
+
+json_object *ctl_paths(struct xs_daemon *d)
+{
+	json_object *arr = json_object_new_array(), *o, *segs;
+	char a[INET6_ADDRSTRLEN], pfx[INET6_ADDRSTRLEN + 8], mac[24];
+	unsigned int i, j;
+
+	for (i = 0; i < XS_PATHS_MAX; i++) {
+		const struct dpath *p = &d->paths[i];
+
+		if (!p->present)
+			continue;
+		o = json_object_new_object();
+		js_add(o, "id", js_u64(i));
+		js_add(o, "name", json_object_new_string(p->cp.name));
+		js_add(o, "pool", json_object_new_string(xs_pool_name(p->cp.pool)));
+		js_add(o, "mode", json_object_new_string(xs_encap_mode_name(p->cp.mode)));
+		if (IN6_IS_ADDR_V4MAPPED(&p->cp.prefix) && p->cp.plen >= 96) {
+			inet_ntop(AF_INET, &p->cp.prefix.s6_addr[12], a, sizeof(a));
+			snprintf(pfx, sizeof(pfx), "%s/%u", a, p->cp.plen - 96);
+		} else {
+			inet_ntop(AF_INET6, &p->cp.prefix, a, sizeof(a));
+			snprintf(pfx, sizeof(pfx), "%s/%u", a, p->cp.plen);
+		}
+		js_add(o, "prefix", json_object_new_string(pfx));
+		segs = json_object_new_array();
+		for (j = 0; j < p->cp.nsids; j++)
+			json_object_array_add(segs, json_object_new_string(
+				inet_ntop(AF_INET6, &p->cp.sids[j], a, sizeof(a))));
+		js_add(o, "segments", segs);
+		js_add(o, "overhead", js_u64(xs_srv6_overhead_max(&p->p)));
+		js_add(o, "resolved", json_object_new_boolean(p->resolved));
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", p->nh.mac[0],
+			 p->nh.mac[1], p->nh.mac[2], p->nh.mac[3], p->nh.mac[4], p->nh.mac[5]);
+		js_add(o, "nexthop_mac", p->resolved ? json_object_new_string(mac) : NULL);
+		js_add(o, "flows", js_u64(d->ps.e[i].flows));
+		js_add(o, "load_bps", js_u64(d->ps.e[i].load_bps));
+		{
+			uint64_t pk, by;
+
+			xs_dp_path_stats(d->dp, i, &pk, &by);
+			js_add(o, "tx_packets", js_u64(pk));
+			js_add(o, "tx_bytes", js_u64(by));
+		}
+		js_add(o, "penalty_s", json_object_new_double(d->ps.e[i].avoid_until_ns > now_ns() ?
+			(d->ps.e[i].avoid_until_ns - now_ns()) / 1e9 : 0));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+json_object *ctl_stats(struct xs_daemon *d)
+{
+	json_object *o = json_object_new_object(), *x = json_object_new_object(),
+		    *dp = json_object_new_object(), *c = json_object_new_object();
+	int ncpu = libbpf_num_possible_cpus(), k;
+	struct xs_dp_stats s;
+	struct xs_ctl_stats cs;
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	__u32 i;
+
+	for (i = 0; vals && i < XS_STAT__MAX; i++) {
+		__u64 sum = 0;
+
+		if (!bpf_map_lookup_elem(d->stats_fd, &i, vals))
+			for (k = 0; k < ncpu; k++)
+				sum += vals[k];
+		js_add(x, xs_stat_names[i], js_u64(sum));
+	}
+	free(vals);
+	xs_dp_stats_sum(d->dp, &s);
+#define XS_DP_JS(n, desc) js_add(dp, #n, js_u64(s.n));
+	XS_DP_STATS(XS_DP_JS)
+#undef XS_DP_JS
+	daemon_stats(d, &cs);
+#define XS_CTL_JS(n, kind, help) js_add(c, #n, js_u64(cs.n));
+	XS_CTL_STATS(XS_CTL_JS)
+#undef XS_CTL_JS
+	js_add(o, "xdp", x);
+	js_add(o, "datapath", dp);
+	js_add(o, "controller", c);
+	return o;
+}
+
+static json_object *js_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_object *js_err(const char *fmt, ...)
+{
+	json_object *o = json_object_new_object();
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	js_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+static json_object *ctl_path_add(struct xs_daemon *d, json_object *req)
+{
+	struct xs_cfg_path cp = { .pool = XS_POOL_HEAVY, .mode = d->cfg.encap_mode };
+	json_object *v;
+	char err[160];
+	const char *s;
+	int n;
+
+	if (!json_object_object_get_ex(req, "id", &v))
+		return js_err("path add: 'id' is missing");
+	cp.id = json_object_get_uint64(v);
+	if (cp.id >= XS_PATHS_MAX)
+		return js_err("path add: bad id %u: expected 0 to %d", cp.id, XS_PATHS_MAX - 1);
+	if (d->paths[cp.id].present)
+		return js_err("path add: path %u exists (delete it first)", cp.id);
+	if (!d->cfg.sr_source_set)
+		return js_err("path add: no sr-source configured");
+	snprintf(cp.name, sizeof(cp.name), "%s",
+		 json_object_object_get_ex(req, "name", &v) ? json_object_get_string(v) : "cli");
+	if (!json_object_object_get_ex(req, "segments", &v))
+		return js_err("path add: 'segments' is missing");
+	n = xs_sid_list_parse(json_object_get_string(v), cp.sids, XS_SIDS_MAX, err, sizeof(err));
+	if (n < 0)
+		return js_err("path add: %s", err);
+	cp.nsids = n;
+	if (json_object_object_get_ex(req, "pool", &v)) {
+		s = json_object_get_string(v);
+		if ((n = xs_pool_parse(s)) < 0) {
+			xs_choices_join(xs_pool_names, err, sizeof(err));
+			return js_err("path add: bad pool '%s': expected %s", s, err);
+		}
+		cp.pool = n;
+	}
+	if (json_object_object_get_ex(req, "mode", &v)) {
+		s = json_object_get_string(v);
+		if ((n = xs_encap_mode_parse(s)) < 0) {
+			xs_choices_join(xs_encap_mode_names, err, sizeof(err));
+			return js_err("path add: bad mode '%s': expected %s", s, err);
+		}
+		cp.mode = n;
+	}
+	s = json_object_object_get_ex(req, "prefix", &v) ? json_object_get_string(v) : "::/0";
+	if (xs_parse_prefix(s, &cp.prefix, &cp.plen))
+		return js_err("path add: bad prefix '%s'", s);
+	if (path_install(d, &cp))
+		return js_err("path add: cannot build path %u", cp.id);
+	path_resolve(d, &d->paths[cp.id], false);
+	return ctl_paths(d);
+}
+
+static json_object *ctl_metrics(struct xs_daemon *d)
+{
+	json_object *st = ctl_status(d), *sx = ctl_stats(d), *pa = ctl_paths(d), *o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o = json_object_new_object();
+	if (f) {
+		xs_prom_render(f, d->cfg.tenant, st, sx, pa);
+		fclose(f);
+		js_add(o, "text", json_object_new_string_len(buf, len));
+		free(buf);
+	}
+	json_object_put(st);
+	json_object_put(sx);
+	json_object_put(pa);
+	return o;
+}
+
+void write_textfile(struct xs_daemon *d)
+{
+	json_object *st, *sx, *pa;
+	int err;
+
+	if (!d->cfg.metrics_file[0])
+		return;
+	st = ctl_status(d);
+	sx = ctl_stats(d);
+	pa = ctl_paths(d);
+	err = xs_prom_write_file(d->cfg.metrics_file, d->cfg.tenant, st, sx, pa);
+	if (err)
+		pr_warn("cannot write metrics to '%s': %s\n", d->cfg.metrics_file, strerror(-err));
+	json_object_put(st);
+	json_object_put(sx);
+	json_object_put(pa);
+}
+
+void ctl_serve(struct xs_daemon *d)
+{
+	json_object *req, *rep = NULL, *v;
+	const char *cmd;
+	int cfd;
+
+	req = xs_ctl_accept(d->ctl_fd, &cfd);
+	if (!req)
+		goto out;
+	cmd = json_object_object_get_ex(req, "cmd", &v) ? json_object_get_string(v) : "";
+	if (!strcmp(cmd, "status"))
+		rep = ctl_status(d);
+	else if (!strcmp(cmd, "flows"))
+		rep = ctl_flows(d, req);
+	else if (!strcmp(cmd, "paths"))
+		rep = ctl_paths(d);
+	else if (!strcmp(cmd, "stats"))
+		rep = ctl_stats(d);
+	else if (!strcmp(cmd, "metrics"))
+		rep = ctl_metrics(d);
+	else if (!strcmp(cmd, "path-add"))
+		rep = ctl_path_add(d, req);
+	else if (!strcmp(cmd, "path-del")) {
+		uint64_t id = json_object_object_get_ex(req, "id", &v) ?
+			      json_object_get_uint64(v) : UINT64_MAX;
+
+		rep = path_remove(d, id) ? js_err("path del: no path %llu",
+						  (unsigned long long)id) : ctl_paths(d);
+	} else
+		rep = js_err("unknown request '%s'", cmd);
+	xs_ctl_reply(cfd, rep);
+	json_object_put(rep);
+	json_object_put(req);
+out:
+	if (cfd >= 0)
+		close(cfd);
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The congestion reaction: per-period TCP signals of a flow, moves, their latency. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "lib/log.h"
+#include "daemon/decide.h"
+#include "daemon/internal.h"
+
+static const char *const move_cause_names[] = {
+	[XS_MOVE_NONE] = "?", [XS_MOVE_RETRANS] = "retransmissions", [XS_MOVE_CWR] = "cwr",
+	[XS_MOVE_RTO] = "rto",
+};
+
+/*
+ * Move a flow away from a congested path, as daemon/decide.c decides: the
+ * datapath makes the switch at the first flowlet gap, or at the deadline.
+ */
+void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
+{
+	struct xs_steer_entry e = { .flags = XS_STEER_F_PENDING };
+	uint32_t cur = f->path_id;
+	int to;
+
+	switch (xs_move_gate(&d->rc, f, now)) {
+	case XS_GATE_NEVER:
+		return;
+	case XS_GATE_HELD:
+		d->st.moves_held_down++;
+		return;
+	case XS_GATE_OK:
+		break;
+	}
+	to = xs_move_target(&d->ps, f, now);
+	if (to < 0) {
+		d->st.moves_no_path++;
+		return;
+	}
+	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
+	e.next_path_id = to;
+	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
+	e.since_ns = f->steered_ns;
+	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
+		d->st.steer_failed++;
+		return;
+	}
+	xs_move_commit(&d->rc, &d->ps, f, to, now,
+		       xs_penalty_ns(d->rc.penalty_ns, rand_r(&d->seed) / (double)RAND_MAX));
+	d->st.path_moves++;
+	*(cause == XS_MOVE_RTO ? &d->st.moves_rto : cause == XS_MOVE_CWR ? &d->st.moves_cwr :
+	  &d->st.moves_retrans) += 1;
+	pr_info("moving a flow off path %d to path %d (%s)\n",
+		cur == XS_NO_PATH ? -1 : (int)cur, to, move_cause_names[cause]);
+}
+
+/* A pending move (or promotion): has the datapath made the switch? */
+void flow_switch_check(struct xs_daemon *d, struct xs_cflow *f)
+{
+	struct xs_steer_entry e;
+	uint64_t lat;
+
+	if (!f->move_pending || bpf_map_lookup_elem(d->steer_fd, &f->key, &e) ||
+	    (e.flags & XS_STEER_F_PENDING))
+		return;
+	if (xs_switch_done(f, e.since_ns, &lat))
+		d->lat_us[d->nlat++ % XS_LAT_N] = lat;
+}
+
+/* Per scan: the period's congestion signals of a TCP flow. */
+void flow_congestion(struct xs_daemon *d, struct xs_cflow *f, const struct xs_flow_stats *st,
+		     uint64_t now)
+{
+	struct xs_react_sample s = {
+		.now_ns = now, .packets = st->packets,
+		.retrans = st->tcp_retrans, .cwr = st->tcp_cwr, .rto = st->tcp_rto,
+	};
+	enum xs_move_cause cause;
+
+	flow_switch_check(d, f);
+	cause = xs_react_period(&d->rc, f, &s, &d->rcount);
+	if (cause != XS_MOVE_NONE)
+		flow_move(d, f, cause, now);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void latency_pct(struct xs_daemon *d, uint64_t *p50, uint64_t *p99)
+{
+	uint32_t n = d->nlat < XS_LAT_N ? d->nlat : XS_LAT_N;
+	uint64_t v[XS_LAT_N];
+
+	*p50 = *p99 = 0;
+	if (!n)
+		return;
+	memcpy(v, d->lat_us, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_u64);
+	*p50 = v[(n - 1) / 2];
+	*p99 = v[(n * 99 + 99) / 100 - 1];
+}

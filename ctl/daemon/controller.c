@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The controller's decisions: rate and heavy-hitter classification, path
+ * choice, and the bounded flow table. Pure functions over their own state.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/random.h>
+#include "daemon/controller.h"
+
+/* ---- classification ---- */
+
+/*
+ * e^-x for x >= 0. The daemon does not link libm for one exponential:
+ * halve x until the Taylor series converges at once, then square back,
+ * e^-x = (e^-(x/2^n))^(2^n). Relative error ~1e-10 over the whole range,
+ * far below what an EWMA weight needs.
+ */
+static double xs_exp_neg(double x)
+{
+	double y;
+	int n = 0;
+
+	if (!(x > 0))
+		return 1;
+	if (x > 50)		/* below 2e-22: 1 - w is 0 in a double anyway */
+		return 0;
+	while (x > 0x1p-10) {
+		x *= 0.5;
+		n++;
+	}
+	y = 1 - x * (1 - x / 2 * (1 - x / 3 * (1 - x / 4)));
+	while (n--)
+		y *= y;
+	return y;
+}
+
+static enum xs_class_event class_promote(struct xs_class_state *s)
+{
+	s->heavy = true;
+	s->below_since_ns = 0;
+	return XS_CLASS_PROMOTE;
+}
+
+enum xs_class_event xs_class_promote(struct xs_class_state *s, uint64_t now_ns)
+{
+	(void)now_ns;
+	if (s->heavy)
+		return XS_CLASS_NONE;
+	return class_promote(s);
+}
+
+enum xs_class_event xs_class_update(const struct xs_class_cfg *c, struct xs_class_state *s,
+				    uint64_t bytes, uint64_t now_ns)
+{
+	uint64_t prev = s->last_bytes;
+	double dt, inst, w;
+
+	if (!s->last_ns || bytes < s->last_bytes) {
+		/* first sample, or the datapath started the flow over */
+		s->last_bytes = bytes;
+		s->last_ns = now_ns;
+		if (!s->heavy && c->bytes && bytes >= c->bytes)
+			return class_promote(s);
+		return XS_CLASS_NONE;
+	}
+	if (now_ns <= s->last_ns)
+		return XS_CLASS_NONE;
+
+	dt = (double)(now_ns - s->last_ns);
+	inst = (double)(bytes - prev) * 8 * 1e9 / dt;
+	w = c->tau_ns ? 1 - xs_exp_neg(dt / (double)c->tau_ns) : 1;
+	s->rate_bps += w * (inst - s->rate_bps);
+	s->last_bytes = bytes;
+	s->last_ns = now_ns;
+
+	if (!s->heavy) {
+		if (s->rate_bps > (double)c->high_bps ||
+		    (c->bytes && prev < c->bytes && bytes >= c->bytes))
+			return class_promote(s);
+		return XS_CLASS_NONE;
+	}
+	if (s->rate_bps >= (double)c->low_bps) {
+		s->below_since_ns = 0;
+		return XS_CLASS_NONE;
+	}
+	if (!s->below_since_ns)
+		s->below_since_ns = now_ns;
+	if (now_ns - s->below_since_ns >= c->hold_ns) {
+		s->heavy = false;
+		s->below_since_ns = 0;
+		return XS_CLASS_DEMOTE;
+	}
+	return XS_CLASS_NONE;
+}
+
+/* ---- path selection ---- */
+
+void xs_pathsel_init(struct xs_pathsel *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	for (uint32_t i = 0; i < XS_PATHS_MAX; i++)
+		ps->e[i].id = i;
+}
+
+int xs_pathsel_add(struct xs_pathsel *ps, uint32_t id, enum xs_pool pool,
+		   const struct in6_addr *prefix, uint8_t plen)
+{
+	struct xs_pathsel_entry *e;
+
+	if (id >= XS_PATHS_MAX || (unsigned int)pool >= XS_POOL__MAX || plen > 128)
+		return -EINVAL;
+	e = &ps->e[id];
+	if (e->present)
+		return -EEXIST;
+	memset(e, 0, sizeof(*e));
+	e->id = id;
+	e->pool = pool;
+	e->prefix = *prefix;
+	e->plen = plen;
+	e->present = true;
+	return 0;
+}
+
+int xs_pathsel_del(struct xs_pathsel *ps, uint32_t id)
+{
+	if (id >= XS_PATHS_MAX)
+		return -EINVAL;
+	if (!ps->e[id].present)
+		return -ENOENT;
+	memset(&ps->e[id], 0, sizeof(ps->e[id]));
+	ps->e[id].id = id;
+	return 0;
+}
+
+bool xs_prefix_match(const struct in6_addr *pfx, uint8_t plen, const struct in6_addr *a)
+{
+	unsigned int full = plen / 8, rest = plen % 8;
+
+	if (plen > 128)
+		return false;
+	if (memcmp(pfx->s6_addr, a->s6_addr, full))
+		return false;
+	if (rest) {
+		uint8_t m = (uint8_t)(0xff00 >> rest);
+
+		if ((pfx->s6_addr[full] ^ a->s6_addr[full]) & m)
+			return false;
+	}
+	return true;
+}
+
+static const struct in6_addr v4mapped_pfx = {
+	.s6_addr = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff },
+};
+
+bool xs_pathsel_serves(const struct xs_pathsel_entry *e, const struct in6_addr *dst)
+{
+	bool dst4 = xs_prefix_match(&v4mapped_pfx, 96, dst);
+	bool pfx4 = e->plen >= 96 && xs_prefix_match(&v4mapped_pfx, 96, &e->prefix);
+
+	return dst4 == pfx4 && xs_prefix_match(&e->prefix, e->plen, dst);
+}
+
+int xs_pathsel_pick(const struct xs_pathsel *ps, enum xs_pool pool,
+		    const struct in6_addr *dst, uint32_t exclude)
+{
+	return xs_pathsel_pick_at(ps, pool, dst, exclude, UINT64_MAX);
+}
+
+void xs_pathsel_penalize(struct xs_pathsel *ps, uint32_t id, uint64_t until_ns)
+{
+	if (id < XS_PATHS_MAX && ps->e[id].present)
+		ps->e[id].avoid_until_ns = until_ns;
+}
+
+int xs_pathsel_pick_at(const struct xs_pathsel *ps, enum xs_pool pool,
+		       const struct in6_addr *dst, uint32_t exclude, uint64_t now_ns)
+{
+	const struct xs_pathsel_entry *best = NULL;
+
+	for (uint32_t i = 0; i < XS_PATHS_MAX; i++) {
+		const struct xs_pathsel_entry *e = &ps->e[i];
+
+		if (!e->present || e->pool != pool || e->id == exclude ||
+		    !xs_pathsel_serves(e, dst) ||
+		    (now_ns != UINT64_MAX && e->avoid_until_ns > now_ns))
+			continue;
+		/* ids ascend, so strict comparisons keep the lowest on ties */
+		if (!best || e->plen > best->plen ||
+		    (e->plen == best->plen &&
+		     (e->load_bps < best->load_bps ||
+		      (e->load_bps == best->load_bps && e->flows < best->flows))))
+			best = e;
+	}
+	return best ? (int)best->id : -ENOENT;
+}
+
+void xs_pathsel_assign(struct xs_pathsel *ps, uint32_t id, uint64_t bps)
+{
+	struct xs_pathsel_entry *e;
+
+	if (id >= XS_PATHS_MAX || !ps->e[id].present)
+		return;
+	e = &ps->e[id];
+	if (e->flows < UINT32_MAX)
+		e->flows++;
+	e->load_bps = bps > UINT64_MAX - e->load_bps ? UINT64_MAX : e->load_bps + bps;
+}
+
+void xs_pathsel_release(struct xs_pathsel *ps, uint32_t id, uint64_t bps)
+{
+	struct xs_pathsel_entry *e;
+
+	if (id >= XS_PATHS_MAX || !ps->e[id].present)
+		return;
+	e = &ps->e[id];
+	if (e->flows)
+		e->flows--;
+	e->load_bps = bps > e->load_bps ? 0 : e->load_bps - bps;
+}
+
+/* ---- the controller's flow table ---- */
+
+/* murmur3's finalizer: every input bit flips each output bit with p ~ 1/2 */
+static inline uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+_Static_assert(sizeof(struct xs_flow_key) == 5 * sizeof(uint64_t), "key is 5 words");
+
+static uint64_t ctab_hash(const struct xs_ctab *t, const struct xs_flow_key *k)
+{
+	uint64_t w[5], h = t->seed;
+
+	memcpy(w, k, sizeof(w));
+	for (int i = 0; i < 5; i++)
+		h = fmix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
+	return h;
+}
+
+static inline uint32_t ctab_home(const struct xs_ctab *t, const struct xs_flow_key *k)
+{
+	return (uint32_t)ctab_hash(t, k) & (t->cap - 1);
+}
+
+int xs_ctab_init(struct xs_ctab *t, uint32_t max)
+{
+	uint32_t cap = 8;
+
+	memset(t, 0, sizeof(*t));
+	if (!max || max > 1U << 30)
+		return -EINVAL;
+	while (cap < 2 * max)
+		cap <<= 1;
+	t->slots = calloc(cap, sizeof(*t->slots));
+	if (!t->slots)
+		return -ENOMEM;
+	t->cap = cap;
+	t->max = max;
+	/* a random seed keeps crafted 5-tuples from building long probe runs */
+	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t->seed = fmix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+	}
+	return 0;
+}
+
+void xs_ctab_free(struct xs_ctab *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+/* The slot holding k, or the empty slot that ends its probe run. */
+static struct xs_cflow *ctab_probe(struct xs_ctab *t, const struct xs_flow_key *k)
+{
+	uint32_t mask = t->cap - 1, i = ctab_home(t, k);
+
+	/* at most half full: an empty slot always ends the run */
+	while (t->slots[i].used && memcmp(&t->slots[i].key, k, sizeof(*k)))
+		i = (i + 1) & mask;
+	return &t->slots[i];
+}
+
+struct xs_cflow *xs_ctab_find(struct xs_ctab *t, const struct xs_flow_key *k)
+{
+	struct xs_cflow *f;
+
+	if (!t->slots)
+		return NULL;
+	f = ctab_probe(t, k);
+	return f->used ? f : NULL;
+}
+
+struct xs_cflow *xs_ctab_get(struct xs_ctab *t, const struct xs_flow_key *k)
+{
+	struct xs_cflow *f;
+
+	if (!t->slots)
+		return NULL;
+	f = ctab_probe(t, k);
+	if (f->used)
+		return f;
+	if (t->count >= t->max) {
+		t->not_tracked++;
+		return NULL;
+	}
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->path_id = XS_NO_PATH;
+	f->used = true;
+	t->count++;
+	return f;
+}
+
+void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
+{
+	uint32_t mask = t->cap - 1, hole, j;
+
+	if (!f || !f->used || f < t->slots || f >= t->slots + t->cap)
+		return;
+	hole = (uint32_t)(f - t->slots);
+	memset(f, 0, sizeof(*f));
+	t->count--;
+
+	/*
+	 * Backward shift: walk the run after the hole; a flow whose home is
+	 * not cyclically in (hole, j] was probed past the hole, so it moves
+	 * into it and its slot becomes the new hole.
+	 */
+	for (j = (hole + 1) & mask; t->slots[j].used; j = (j + 1) & mask) {
+		uint32_t home = ctab_home(t, &t->slots[j].key);
+
+		if (((j - home) & mask) < ((j - hole) & mask))
+			continue;
+		t->slots[hole] = t->slots[j];
+		memset(&t->slots[j], 0, sizeof(t->slots[j]));
+		hole = j;
+	}
+}
+
+struct xs_cflow *xs_ctab_next(struct xs_ctab *t, struct xs_cflow *f)
+{
+	uint32_t mask = t->cap - 1, i;
+
+	if (!t->slots)
+		return NULL;
+	if (!f) {
+		if (!t->count)
+			return NULL;
+		/* start below an empty slot; there is one, at most half is used */
+		for (i = 0; t->slots[i].used; i++)
+			;
+		t->iter_end = i;
+	} else {
+		i = (uint32_t)(f - t->slots);
+	}
+	for (;;) {
+		i = (i - 1) & mask;
+		if (i == t->iter_end)
+			return NULL;
+		if (t->slots[i].used)
+			return &t->slots[i];
+	}
+}
+
+unsigned int xs_ctab_sweep(struct xs_ctab *t,
+			   bool (*pred)(struct xs_cflow *f, void *ctx), void *ctx)
+{
+	unsigned int n = 0;
+
+	for (struct xs_cflow *f = xs_ctab_next(t, NULL); f; f = xs_ctab_next(t, f)) {
+		if (pred(f, ctx)) {
+			xs_ctab_del(t, f);
+			n++;
+		}
+	}
+	return n;
+}

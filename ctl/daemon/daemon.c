@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The daemon's life: enter the tenant namespace, attach or adopt the XDP
+ * program, start the datapath and the control socket, drop capabilities,
+ * run the main loop until a signal stops it, tear down.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "xdp/xs_shared.h"
+#include "lib/loader.h"
+#include "daemon/controller.h"
+#include "lib/ctlsock.h"
+#include "daemon/internal.h"
+#include "afxdp/datapath.h"
+#include "lib/flowfmt.h"
+#include "lib/log.h"
+#include "daemon/metrics.h"
+#include "lib/netdev.h"
+#include "lib/nexthop.h"
+#include "lib/out.h"
+#include "lib/pin.h"
+
+/*
+ * Frames from local sockets leave the host-side veth with partial checksums
+ * and as GSO super-frames unless these offloads are off; AF_XDP would then
+ * see (and send) packets whose checksum is not filled in.
+ */
+static int check_host_offloads(const char *ifname)
+{
+	static const struct { uint32_t cmd; const char *name; } feats[] = {
+		{ ETHTOOL_GTXCSUM, "tx-checksumming" },
+		{ ETHTOOL_GTSO, "tcp-segmentation-offload" },
+		{ ETHTOOL_GGSO, "generic-segmentation-offload" },
+	};
+	char on[128] = "";
+	size_t i;
+
+	if (!if_nametoindex(ifname)) {
+		xs_error("host-side interface '%s' not found (give --host-if, or run "
+			 "'xsteer-netns up' first)", ifname);
+		return -ENODEV;
+	}
+	for (i = 0; i < sizeof(feats) / sizeof(feats[0]); i++)
+		if (xs_netdev_offload(ifname, feats[i].cmd) > 0)
+			snprintf(on + strlen(on), sizeof(on) - strlen(on), "%s%s",
+				 on[0] ? ", " : "", feats[i].name);
+	if (on[0]) {
+		xs_error("host-side interface '%s' has %s on: local senders' frames would "
+			 "carry partial checksums or be GSO super-frames; fix: "
+			 "ethtool -K %s tx off tso off gso off", ifname, on, ifname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int enter_netns(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		xs_error("network namespace '%s' not found (%s): %s", name, path, strerror(-err));
+		return err;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		err = -errno;
+		xs_error("cannot enter network namespace '%s': %s", name, strerror(-err));
+	}
+	close(fd);
+	return err;
+}
+
+/* Keep only what the running daemon still uses: neighbour resolution. */
+static int drop_caps(void)
+{
+	cap_value_t keep[] = { CAP_NET_ADMIN };
+	cap_t caps = cap_init();
+	int err = 0;
+
+	if (!caps)
+		return -errno;
+	if (cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps))
+		err = -errno;
+	cap_free(caps);
+	if (!err)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return err;
+}
+
+int daemon_write_xdp_config(struct xs_daemon *d)
+{
+	struct xs_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
+		memset(&cfg, 0, sizeof(cfg));
+	cfg.xsk_frame_max = xs_dp_frame_max();
+	cfg.heavy_bytes = d->cfg.heavy_bytes;
+	cfg.rto_gap_ns = d->cfg.rto_gap_ms * 1000000ULL;
+	cfg.sig_period_ns = d->cfg.scan_period_ms * 1000000ULL;
+	cfg.sig_threshold = d->cfg.cong_threshold;
+	cfg.flowlet_gap_ns = d->cfg.flowlet_gap_us * 1000ULL;
+	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
+}
+
+static int open_maps(struct xs_daemon *d)
+{
+	const char *dir = d->cfg.pin_dir;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	d->flows_fd = xs_pin_open_map(dir, XS_MAP_FLOWS);
+	d->steer_fd = xs_pin_open_map(dir, XS_MAP_STEER);
+	d->config_fd = xs_pin_open_map(dir, XS_MAP_CONFIG);
+	d->xsks_fd = xs_pin_open_map(dir, XS_MAP_XSKS);
+	d->stats_fd = xs_pin_open_map(dir, XS_MAP_STATS);
+	d->events_fd = xs_pin_open_map(dir, XS_MAP_EVENTS);
+	if (d->flows_fd < 0 || d->steer_fd < 0 || d->config_fd < 0 || d->xsks_fd < 0 ||
+	    d->stats_fd < 0 || d->events_fd < 0)
+		return -ENOENT;
+	err = bpf_obj_get_info_by_fd(d->flows_fd, &info, &len);
+	if (err)
+		return err;
+	d->keys = calloc(SCAN_BATCH, sizeof(*d->keys));
+	d->vals = calloc(SCAN_BATCH, sizeof(*d->vals));
+	if (!d->keys || !d->vals)
+		return -ENOMEM;
+	d->rb = ring_buffer__new(d->events_fd, daemon_on_event, d, NULL);
+	if (!d->rb)
+		return -errno;
+	/* the controller tracks at most what the datapath's table holds */
+	return xs_ctab_init(&d->ct, info.max_entries);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int setup_xdp(struct xs_daemon *d)
+{
+	struct xs_attach_req r = {
+		.dev = d->cfg.dev,
+		.uplink = d->cfg.uplink,
+		.mode = d->cfg.xdp_mode,
+		.fastpath = d->cfg.fastpath,
+		.flow_size = d->cfg.flow_table_size,
+		.steer_size = d->cfg.steer_table_size,
+	};
+
+	r.ifindex = if_nametoindex(r.dev);
+	r.up_ifindex = if_nametoindex(r.uplink);
+	if (!r.ifindex || !r.up_ifindex) {
+		xs_error("interface '%s' not found in the tenant namespace",
+			 r.ifindex ? r.uplink : r.dev);
+		return -ENODEV;
+	}
+	snprintf(r.dir, sizeof(r.dir), "%s", d->cfg.pin_dir);
+	if (xs_attached(r.ifindex)) {
+		pr_info("adopting the XDP program already on %s (maps in %s)\n", r.dev, r.dir);
+		return 0;
+	}
+	return xs_attach(&r);
+}
+
+/* The AF_XDP sockets, the paths' templates and next hops, then what a previous daemon steered. */
+static int start_datapath(struct xs_daemon *d)
+{
+	struct xs_dp_config dcfg = {
+		.host_if = d->cfg.dev,
+		.uplink_if = d->cfg.uplink,
+		.xsks_map_fd = d->xsks_fd,
+		.frames = d->cfg.umem_frames,
+		.ring_size = d->cfg.ring_size,
+		.batch = d->cfg.batch,
+		.queues = xs_netdev_rx_queues(d->cfg.dev),
+		.no_need_wakeup = d->o->no_need_wakeup,
+		.no_encap = d->o->no_encap,
+	};
+	unsigned int i;
+	int err;
+
+	xs_netdev_mtu(d->cfg.uplink, &dcfg.uplink_mtu);
+	err = xs_netdev_mac(d->cfg.uplink, dcfg.uplink_mac);
+	dcfg.beat_map_fd = xs_pin_open_map(d->cfg.pin_dir, XS_MAP_XSK_BEAT);
+	err = err ?: xs_dp__create(&d->dp, &dcfg);
+	if (dcfg.beat_map_fd >= 0)
+		close(dcfg.beat_map_fd);	/* mapped by the datapath */
+	if (err) {
+		xs_error("cannot set up AF_XDP on '%s' and '%s': %s", d->cfg.dev, d->cfg.uplink,
+			 strerror(-err));
+		return err;
+	}
+	for (i = 0; i < d->cfg.npaths; i++) {
+		err = path_install(d, &d->cfg.paths[i]);
+		if (err)
+			return err;
+	}
+	/* give neighbour discovery a moment before traffic is steered */
+	for (i = 0; i < 40 && resolve_all(d, false); i++)
+		usleep(25000);
+	resolve_all(d, true);
+	adopt_steered(d);
+
+	err = xs_dp_start(d->dp);
+	if (err)
+		xs_error("cannot start the datapath: %s", strerror(-err));
+	return err;
+}
+
+static int block_signals(struct xs_daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	d->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	return 0;
+}
+
+/* Everything up to the main loop, in order; 0 or -errno (reported). */
+static int daemon_start(struct xs_daemon *d)
+{
+	int err;
+
+	if (d->cfg.host_if[0]) {
+		err = check_host_offloads(d->cfg.host_if);
+		if (err)
+			return err;
+	}
+	if (d->cfg.netns[0]) {
+		err = enter_netns(d->cfg.netns);
+		if (err)
+			return err;
+	}
+	err = xs_pin_dir_prepare(d->cfg.pin_dir);
+	err = err ?: setup_xdp(d);
+	err = err ?: open_maps(d);
+	if (err)
+		return err;
+	err = daemon_write_xdp_config(d);
+	if (err) {
+		xs_error("cannot write the XDP config map: %s", strerror(-err));
+		return err;
+	}
+	block_signals(d);
+	err = start_datapath(d);
+	if (err)
+		return err;
+	if (d->cfg.ctl_socket[0]) {
+		d->ctl_fd = xs_ctl_listen(d->cfg.ctl_socket);
+		if (d->ctl_fd < 0)
+			return d->ctl_fd;
+	}
+	d->nlw = xs_nl_watch__create();
+	if (!d->o->keep_caps) {
+		err = drop_caps();
+		if (err) {
+			xs_error("cannot drop capabilities: %s", strerror(-err));
+			return err;
+		}
+	}
+	pr_info("datapath: %d queue(s) on %s, uplink %s (MTU %u), %u path(s); adopted %llu "
+		"steered flow(s)\n", xs_dp_queue_count(d->dp), d->cfg.dev, d->cfg.uplink,
+		xs_dp_uplink_mtu(d->dp), d->cfg.npaths, (unsigned long long)d->st.adopted);
+	if (!out_is_json())
+		printf("xsteer running on %s (uplink %s, %d queue(s), %u path(s)); SIGTERM stops\n",
+		       d->cfg.dev, d->cfg.uplink, xs_dp_queue_count(d->dp), d->cfg.npaths);
+	fflush(stdout);
+	return 0;
+}
+
+static void print_stats(struct xs_daemon *d)
+{
+	json_object *st = ctl_stats(d);
+
+	puts(json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN));
+	fflush(stdout);
+	json_object_put(st);
+}
+
+/* SIGHUP reloads, SIGUSR1 prints the counters; returns true to stop. */
+static bool on_signal(struct xs_daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->sig_fd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	if (si.ssi_signo == SIGHUP)
+		daemon_reload(d);
+	else if (si.ssi_signo == SIGUSR1)
+		print_stats(d);
+	else
+		return true;
+	return false;
+}
+
+/* Every period a scan, every second (or after a route change) the next hops and the metrics file. */
+static void main_loop(struct xs_daemon *d)
+{
+	uint64_t next_scan = now_ns(), next_resolve = 0, now;
+	struct pollfd pfd[4];
+	bool stop = false;
+	uint32_t mtu;
+
+	while (!stop) {
+		int timeout;
+
+		now = now_ns();
+		if (now >= next_scan) {
+			daemon_scan(d);
+			next_scan = now + d->cfg.scan_period_ms * 1000000ULL;
+		}
+		if (now >= next_resolve) {
+			if (!xs_netdev_mtu(d->cfg.uplink, &mtu))
+				xs_dp_set_uplink_mtu(d->dp, mtu);
+			resolve_all(d, false);
+			write_textfile(d);
+			next_resolve = now + 1000000000ULL;
+		}
+		timeout = (int)((next_scan - now) / 1000000) + 1;
+		pfd[0] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
+		if (poll(pfd, 4, timeout) <= 0)
+			continue;
+		if (pfd[0].revents & POLLIN)
+			stop = on_signal(d);
+		if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
+			next_resolve = 0;
+		if (pfd[2].revents & POLLIN)
+			ring_buffer__consume(d->rb);
+		if (pfd[3].revents & POLLIN)
+			ctl_serve(d);
+	}
+}
+
+static void daemon_free(struct xs_daemon *d)
+{
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->cfg.ctl_socket);
+	}
+	xs_nl_watch__destroy(d->nlw);
+	xs_dp__destroy(d->dp);
+	ring_buffer__free(d->rb);
+	xs_ctab_free(&d->ct);
+	close_fd(&d->flows_fd);
+	close_fd(&d->steer_fd);
+	close_fd(&d->config_fd);
+	close_fd(&d->xsks_fd);
+	close_fd(&d->stats_fd);
+	close_fd(&d->events_fd);
+	close_fd(&d->sig_fd);
+	free(d->keys);
+	free(d->vals);
+	free(d);
+}
+
+int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
+{
+	struct xs_daemon *d;
+	int err;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->cfg = *cfg;
+	d->o = o;
+	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
+	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = -1;
+	d->start_ns = now_ns();
+	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
+	xs_pathsel_init(&d->ps);
+	daemon_class_cfg(d);
+
+	err = daemon_start(d);
+	if (!err) {
+		main_loop(d);
+		xs_dp_stop(d->dp);
+		if (d->cfg.metrics_file[0])
+			unlink(d->cfg.metrics_file);	/* stale figures would mislead */
+		print_stats(d);
+	}
+	daemon_free(d);
+	return err;
+}

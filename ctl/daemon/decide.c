@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The congestion reaction's decisions: see daemon/decide.h. */
+#include <errno.h>
+#include "daemon/decide.h"
+
+bool xs_react_in_transient(const struct xs_react_cfg *c, const struct xs_cflow *f, uint64_t t)
+{
+	if (f->move_pending)
+		return true;	/* still on the old path, or switching */
+	/* before the switch: about the old path; after it: its transient */
+	return f->switched_ns && t < f->switched_ns + c->transient_ns;
+}
+
+/* A period without enough signals ends the episode (not while switching). */
+static void episode_end(struct xs_cflow *f)
+{
+	if (f->move_pending)
+		return;
+	f->cong_periods = 0;
+	f->signal_ns = 0;
+}
+
+enum xs_move_cause xs_react_period(const struct xs_react_cfg *c, struct xs_cflow *f,
+				   const struct xs_react_sample *s, struct xs_react_count *n)
+{
+	uint32_t dret = s->retrans - f->retrans, dcwr = s->cwr - f->cwr, drto = s->rto - f->rto;
+	uint64_t dpkts = s->packets - f->cong_pkts;
+	bool first = !f->counters_valid;
+
+	if ((int32_t)drto < 0)
+		drto = 0;	/* an RTO event counted it already (f->rto ran ahead) */
+	f->retrans = s->retrans;
+	f->cwr = s->cwr;
+	f->rto = s->rto;
+	f->cong_pkts = s->packets;
+	f->counters_valid = true;
+	f->cong_event = false;
+	if (first)
+		return XS_MOVE_NONE;
+	if (xs_react_in_transient(c, f, s->now_ns)) {
+		if (dret || dcwr || drto)
+			n->transient++;
+		episode_end(f);
+		return XS_MOVE_NONE;
+	}
+	/* probing TCP loses a little anywhere: retransmissions count above a share */
+	if ((uint64_t)dret * 1000 < (uint64_t)c->retrans_permille * dpkts)
+		dret = 0;
+	if (drto)
+		return XS_MOVE_RTO;
+	if (dret + dcwr < c->threshold) {
+		episode_end(f);		/* a healthy period */
+		return XS_MOVE_NONE;
+	}
+	if (!f->signal_ns)
+		f->signal_ns = s->now_ns;
+	if (++f->cong_periods < c->periods)
+		return XS_MOVE_NONE;
+	return dcwr > dret ? XS_MOVE_CWR : XS_MOVE_RETRANS;
+}
+
+enum xs_move_cause xs_react_rto(const struct xs_react_cfg *c, struct xs_cflow *f, uint64_t ts,
+				struct xs_react_count *n)
+{
+	if (ts < c->adopted_ns) {
+		/* queued while no daemon ran: the scan's first sample holds it already */
+		n->stale++;
+		return XS_MOVE_NONE;
+	}
+	/* handled here: the next period's tcp_rto delta must not count it again */
+	f->rto++;
+	if (xs_react_in_transient(c, f, ts)) {
+		n->transient++;
+		return XS_MOVE_NONE;
+	}
+	if (!f->signal_ns)	/* a later RTO must not restart the latency clock */
+		f->signal_ns = ts;
+	return XS_MOVE_RTO;
+}
+
+void xs_react_signal(const struct xs_react_cfg *c, struct xs_cflow *f, uint64_t ts,
+		     struct xs_react_count *n)
+{
+	if (ts < c->adopted_ns) {
+		n->stale++;
+		return;
+	}
+	if (xs_react_in_transient(c, f, ts)) {
+		n->transient++;
+		return;
+	}
+	/* counted as a congested period at the next scan */
+	f->cong_event = true;
+	if (!f->signal_ns)
+		f->signal_ns = ts;
+}
+
+enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cflow *f,
+			       uint64_t now)
+{
+	if (f->manual || (f->path_id == XS_NO_PATH && !f->cls.heavy && !c->move_mice))
+		return XS_GATE_NEVER;
+	return now < f->hold_until_ns ? XS_GATE_HELD : XS_GATE_OK;
+}
+
+int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now)
+{
+	const struct in6_addr *dst = xs_key_dst(&f->key);
+	int to;
+
+	to = xs_pathsel_pick_at(ps, XS_POOL_DISJOINT, dst, f->path_id, now);
+	if (to < 0)
+		to = xs_pathsel_pick_at(ps, XS_POOL_HEAVY, dst, f->path_id, now);
+	return to < 0 ? -ENOENT : to;
+}
+
+void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct xs_cflow *f,
+		    uint32_t to, uint64_t now, uint64_t penalty)
+{
+	uint32_t cur = f->path_id;
+
+	if (cur != XS_NO_PATH) {
+		xs_pathsel_penalize(ps, cur, now + penalty);
+		xs_pathsel_release(ps, cur, f->assigned_bps);
+	}
+	f->prev_path = cur;
+	f->path_id = to;
+	f->assigned_bps = (uint64_t)f->cls.rate_bps;
+	xs_pathsel_assign(ps, to, f->assigned_bps);
+	f->steered_ns = now;
+	f->moved_ns = now;
+	f->moves++;
+	f->hold_until_ns = now + c->hold_ns;
+	f->cong_periods = 0;
+	f->move_pending = true;
+	if (!f->signal_ns)
+		f->signal_ns = now;
+}
+
+uint64_t xs_penalty_ns(uint64_t base, double u)
+{
+	if (u < 0)
+		u = 0;
+	if (u > 1)
+		u = 1;
+	return base / 2 + (uint64_t)(u * (double)base);
+}
+
+void xs_switch_begin(struct xs_cflow *f)
+{
+	f->move_pending = true;
+	f->cong_periods = 0;
+	f->signal_ns = 0;
+}
+
+bool xs_switch_done(struct xs_cflow *f, uint64_t since_ns, uint64_t *lat_us)
+{
+	bool sample = f->signal_ns && since_ns >= f->signal_ns;
+
+	f->move_pending = false;
+	f->switched_ns = since_ns;
+	if (sample)
+		*lat_us = (since_ns - f->signal_ns) / 1000;
+	f->signal_ns = 0;
+	return sample;
+}

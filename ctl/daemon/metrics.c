@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "daemon/metrics.h"
+#include "daemon/stats.h"
+
+struct family {
+	const char *prefix;	/* counter name prefix in the JSON, or the name */
+	const char *metric;
+	const char *label;	/* NULL: the name is the whole counter */
+	const char *help;
+};
+
+/* XDP counters, grouped into labelled families; the rest stand alone. */
+static const struct family xdp_families[] = {
+	{ "verdict_", "xsteer_xdp_verdicts_total", "verdict",
+	  "Packets by XDP verdict: fastpath (redirected), xsk (to AF_XDP), pass (kernel), drop." },
+	{ "pass_", "xsteer_xdp_passed_total", "reason",
+	  "Packets handed to the kernel (XDP_PASS), by reason." },
+	{ "drop_", "xsteer_xdp_dropped_total", "reason", "Malformed packets dropped, by reason." },
+	{ "tcp_", "xsteer_xdp_tcp_signals_total", "signal",
+	  "TCP congestion signals seen on the egress path." },
+	{ "move_", "xsteer_xdp_moves_total", "when",
+	  "Pending path moves made by the datapath: at a flowlet gap or forced at the deadline." },
+	{ "event_", "xsteer_xdp_events_total", "event", "Ring-buffer events to the controller." },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void label_value(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fputc('\\', f);
+		if (*s == '\n') {
+			fputs("\\n", f);
+			continue;
+		}
+		fputc(*s, f);
+	}
+}
+
+static void sample(FILE *f, const char *metric, const char *tenant, const char *lname,
+		   const char *lval, const char *extra, unsigned long long v)
+{
+	fprintf(f, "%s{tenant=\"", metric);
+	label_value(f, tenant);
+	fputc('"', f);
+	if (lname) {
+		fprintf(f, ",%s=\"", lname);
+		label_value(f, lval);
+		fputc('"', f);
+	}
+	if (extra)
+		fprintf(f, ",%s", extra);
+	fprintf(f, "} %llu\n", v);
+}
+
+static void header(FILE *f, const char *metric, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
+}
+
+static unsigned long long u64_of(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_uint64(v) : 0;
+}
+
+static void render_xdp(FILE *f, const char *tenant, json_object *xdp)
+{
+	const struct family *fam;
+	char metric[128];
+
+	for (fam = xdp_families; fam->prefix; fam++) {
+		size_t len = strlen(fam->prefix);
+
+		header(f, fam->metric, "counter", fam->help);
+		json_object_object_foreach(xdp, k, v)
+			if (!strncmp(k, fam->prefix, len))
+				sample(f, fam->metric, tenant, fam->label, k + len, NULL,
+				       json_object_get_uint64(v));
+	}
+	json_object_object_foreach(xdp, k, v) {
+		bool grouped = false;
+
+		for (fam = xdp_families; fam->prefix; fam++)
+			grouped |= !strncmp(k, fam->prefix, strlen(fam->prefix));
+		if (grouped)
+			continue;
+		snprintf(metric, sizeof(metric), "xsteer_xdp_%s_total", k);
+		header(f, metric, "counter", "XDP program counter (see xsteer(8), STATISTICS).");
+		sample(f, metric, tenant, NULL, NULL, NULL, json_object_get_uint64(v));
+	}
+}
+
+/* A family of stand-alone counters and gauges: kind and help from its list. */
+static void render_group(FILE *f, const char *tenant, json_object *grp, const char *pfx,
+			 const struct xs_stat_desc *desc)
+{
+	char metric[128];
+	json_object *v;
+
+	for (; desc->name; desc++) {
+		bool gauge = desc->kind == XS_GAUGE;
+
+		if (!json_object_object_get_ex(grp, desc->name, &v))
+			continue;
+		snprintf(metric, sizeof(metric), "xsteer_%s_%s%s", pfx, desc->name,
+			 gauge ? "" : "_total");
+		header(f, metric, gauge ? "gauge" : "counter", desc->help);
+		sample(f, metric, tenant, NULL, NULL, NULL, json_object_get_uint64(v));
+	}
+}
+
+static void render_paths(FILE *f, const char *tenant, json_object *paths)
+{
+	static const struct { const char *key, *metric, *type, *help; } cols[] = {
+		{ "tx_packets", "xsteer_path_tx_packets_total", "counter",
+		  "Packets sent on the path (after encapsulation)." },
+		{ "tx_bytes", "xsteer_path_tx_bytes_total", "counter",
+		  "IPv6 bytes sent on the path, headers included." },
+		{ "flows", "xsteer_path_flows", "gauge", "Flows assigned to the path." },
+		{ "load_bps", "xsteer_path_load_bits_per_second", "gauge",
+		  "Sum of the assigned flows' rates at assignment." },
+	};
+	size_t c, i, n = json_object_array_length(paths);
+	char extra[160];
+
+	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		header(f, cols[c].metric, cols[c].type, cols[c].help);
+		for (i = 0; i < n; i++) {
+			json_object *p = json_object_array_get_idx(paths, i), *v;
+			const char *pool = json_object_object_get_ex(p, "pool", &v) ?
+					   json_object_get_string(v) : "";
+			char id[16];
+
+			snprintf(id, sizeof(id), "%llu", u64_of(p, "id"));
+			snprintf(extra, sizeof(extra), "pool=\"%s\"", pool);
+			sample(f, cols[c].metric, tenant, "path", id, extra, u64_of(p, cols[c].key));
+		}
+	}
+}
+
+void xs_prom_render(FILE *f, const char *tenant, json_object *status,
+		    json_object *stats, json_object *paths)
+{
+	json_object *grp;
+
+	header(f, "xsteer_up", "gauge", "1 while the xsteer daemon answers.");
+	sample(f, "xsteer_up", tenant, NULL, NULL, NULL, 1);
+	header(f, "xsteer_heavy_hitters", "gauge", "Flows currently classified as heavy hitters.");
+	sample(f, "xsteer_heavy_hitters", tenant, NULL, NULL, NULL, u64_of(status, "heavy_hitters"));
+	header(f, "xsteer_steered_flows", "gauge", "Flows currently on an SRv6 path.");
+	sample(f, "xsteer_steered_flows", tenant, NULL, NULL, NULL, u64_of(status, "steered"));
+	if (json_object_object_get_ex(stats, "xdp", &grp))
+		render_xdp(f, tenant, grp);
+	if (json_object_object_get_ex(stats, "datapath", &grp))
+		render_group(f, tenant, grp, "datapath", xs_dp_stat_desc);
+	if (json_object_object_get_ex(stats, "controller", &grp))
+		render_group(f, tenant, grp, "controller", xs_ctl_stat_desc);
+	if (paths)
+		render_paths(f, tenant, paths);
+}
+
+int xs_prom_write_file(const char *path, const char *tenant, json_object *status,
+		       json_object *stats, json_object *paths)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int err = 0;
+
+	/* node_exporter reads *.prom: write beside it, then rename over it */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	xs_prom_render(f, tenant, status, stats, paths);
+	if (fflush(f) || fsync(fileno(f)))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The controller's counters: one list (name, kind, help) that makes the
+ * struct, the JSON of 'xsteer stats', the Prometheus families and their
+ * types, and the man page's list (checked by tests/unit/test_stats.c).
+ * Counters only grow; gauges say what is now and are filled in when the
+ * counters are read.
+ */
+#ifndef XS_DAEMON_STATS_H
+#define XS_DAEMON_STATS_H
+
+#include <stdint.h>
+
+enum xs_stat_kind { XS_COUNTER, XS_GAUGE };
+
+struct xs_stat_desc {
+	const char *name;
+	enum xs_stat_kind kind;
+	const char *help;
+};
+
+#define XS_CTL_STATS(X)								\
+	X(scans,		XS_COUNTER, "flow table scans")			\
+	X(flows_tracked,	XS_GAUGE,   "flows in the controller's table")	\
+	X(flows_not_tracked,	XS_COUNTER, "flows its table had no room for")	\
+	X(promotions,		XS_COUNTER, "flows classified heavy")		\
+	X(promotions_event,	XS_COUNTER, "of which on the XDP program's event") \
+	X(demotions,		XS_COUNTER, "heavy hitters classified mice again") \
+	X(path_moves,		XS_COUNTER, "flows moved to another path")	\
+	X(aged,			XS_COUNTER, "flows aged out (idle or gone)")	\
+	X(events,		XS_COUNTER, "ring-buffer events read")		\
+	X(no_path,		XS_COUNTER, "heavy hitters without a path for their destination") \
+	X(steer_failed,		XS_COUNTER, "steer-table writes that failed")	\
+	X(adopted,		XS_COUNTER, "steered flows adopted from a previous daemon") \
+	X(moves_retrans,	XS_COUNTER, "moves on retransmissions")		\
+	X(moves_cwr,		XS_COUNTER, "moves on CWR (ECN)")		\
+	X(moves_rto,		XS_COUNTER, "moves on RTOs")			\
+	X(moves_held_down,	XS_COUNTER, "moves held back by the hold-down")	\
+	X(moves_no_path,	XS_COUNTER, "moves without a path to go to")	\
+	X(signals_stale,	XS_COUNTER, "congestion signals older than the daemon's adoption, ignored") \
+	X(signals_transient,	XS_COUNTER, "congestion signals in a path change's transient, ignored") \
+	X(move_latency_p50_us,	XS_GAUGE,   "first signal to first packet on the new path, median (us)") \
+	X(move_latency_p99_us,	XS_GAUGE,   "the same, 99th percentile (us)")	\
+	X(move_latency_samples,	XS_GAUGE,   "moves the percentiles are taken over")
+
+#define XS_CTL_STAT_FIELD(n, k, h) uint64_t n;
+struct xs_ctl_stats {
+	XS_CTL_STATS(XS_CTL_STAT_FIELD)
+};
+#undef XS_CTL_STAT_FIELD
+
+extern const struct xs_stat_desc xs_ctl_stat_desc[];	/* ends with { NULL } */
+extern const struct xs_stat_desc xs_dp_stat_desc[];	/* afxdp/datapath.h's XS_DP_STATS */
+
+#endif
