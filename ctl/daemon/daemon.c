@@ -230,6 +230,11 @@ static int start_datapath(struct xs_daemon *d)
 	return err;
 }
 
+static json_object *api_handler(void *ctx, const char *req, size_t len)
+{
+	return xs_api_handle(ctx, req, len);
+}
+
 static int block_signals(struct xs_daemon *d)
 {
 	sigset_t mask;
@@ -274,9 +279,9 @@ static int daemon_start(struct xs_daemon *d)
 	if (err)
 		return err;
 	if (d->cfg.ctl_socket[0]) {
-		d->ctl_fd = xs_ctl_listen(d->cfg.ctl_socket);
-		if (d->ctl_fd < 0)
-			return d->ctl_fd;
+		err = xs_ctl_server__create(&d->ctl, d->cfg.ctl_socket, api_handler, d);
+		if (err)
+			return err;
 	}
 	d->nlw = xs_nl_watch__create();
 	if (!d->o->keep_caps) {
@@ -348,26 +353,23 @@ static void main_loop(struct xs_daemon *d)
 		pfd[0] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
-		pfd[3] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
-		if (poll(pfd, 4, timeout) <= 0)
-			continue;
-		if (pfd[0].revents & POLLIN)
-			stop = on_signal(d);
-		if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
-			next_resolve = 0;
-		if (pfd[2].revents & POLLIN)
-			ring_buffer__consume(d->rb);
-		if (pfd[3].revents & POLLIN)
-			ctl_serve(d);
+		pfd[3] = (struct pollfd){ .fd = xs_ctl_server_fd(d->ctl), .events = POLLIN };
+		if (poll(pfd, 4, timeout) > 0) {
+			if (pfd[0].revents & POLLIN)
+				stop = on_signal(d);
+			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
+				next_resolve = 0;
+			if (pfd[2].revents & POLLIN)
+				ring_buffer__consume(d->rb);
+		}
+		/* never blocks; every turn, so idle clients time out */
+		xs_ctl_server_run(d->ctl);
 	}
 }
 
 static void daemon_free(struct xs_daemon *d)
 {
-	if (d->ctl_fd >= 0) {
-		close(d->ctl_fd);
-		unlink(d->cfg.ctl_socket);
-	}
+	xs_ctl_server__destroy(d->ctl);
 	xs_nl_watch__destroy(d->nlw);
 	xs_dp__destroy(d->dp);
 	ring_buffer__free(d->rb);
@@ -394,10 +396,12 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		return -ENOMEM;
 	d->cfg = *cfg;
 	d->o = o;
-	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
+	d->flows_fd = d->steer_fd = d->config_fd = -1;
 	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = -1;
 	d->start_ns = now_ns();
 	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
+	/* a client that closes early must not kill us (writes use MSG_NOSIGNAL too) */
+	signal(SIGPIPE, SIG_IGN);
 	xs_pathsel_init(&d->ps);
 	daemon_class_cfg(d);
 

@@ -20,6 +20,7 @@
 #include "daemon/daemon.h"
 
 struct ring_buffer;
+struct xs_ctl_server;
 
 #define SCAN_BATCH 1024
 #define XS_LAT_N 1024
@@ -46,7 +47,7 @@ struct xs_daemon {
 	struct xs_flow_key *keys;
 	struct xs_flow_stats *vals;
 	uint64_t start_ns;
-	int ctl_fd;
+	struct xs_ctl_server *ctl;	/* the control socket */
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
 	/* controller counters */
@@ -105,7 +106,8 @@ int daemon_on_event(void *ctx, void *data, size_t len);	/* ring buffer callback 
 json_object *ctl_status(struct xs_daemon *d);
 json_object *ctl_paths(struct xs_daemon *d);
 json_object *ctl_stats(struct xs_daemon *d);
-void ctl_serve(struct xs_daemon *d);
+/* One request line (len bytes) to its reply, which the caller owns; never NULL. */
+json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len);
 void write_textfile(struct xs_daemon *d);
 
 /* reload.c */
