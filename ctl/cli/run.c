@@ -201,6 +201,7 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 int cmd_run(struct xs_args *a)
 {
 	struct xs_daemon_opts o = {
+		.tenant = xs_arg(a, "tenant"),
 		.config_file = xs_arg(a, "config"),
 		.no_need_wakeup = xs_flag(a, "no-need-wakeup"),
 		.no_encap = xs_flag(a, "no-encap"),

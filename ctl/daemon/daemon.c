@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -29,6 +30,7 @@
 #include "daemon/controller.h"
 #include "lib/ctlsock.h"
 #include "daemon/internal.h"
+#include "daemon/lock.h"
 #include "afxdp/datapath.h"
 #include "lib/flowfmt.h"
 #include "lib/log.h"
@@ -107,6 +109,34 @@ static int drop_caps(void)
 	if (!err)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	return err;
+}
+
+/*
+ * One daemon per tenant (without one: per interface and network namespace),
+ * enforced before anything is touched: a second one must not adopt the
+ * program, take the queues' XSKMAP slots or replace the socket.
+ */
+static int take_lock(struct xs_daemon *d)
+{
+	char what[96];
+	struct stat st;
+	int err;
+
+	if (d->o->tenant) {
+		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/%s.lock", d->o->tenant);
+		snprintf(what, sizeof(what), "tenant '%s'", d->o->tenant);
+	} else {
+		if (stat("/proc/self/ns/net", &st)) {
+			err = -errno;
+			xs_error("cannot identify the network namespace: %s", strerror(-err));
+			return err;
+		}
+		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
+			 d->cfg.dev, (unsigned long long)st.st_ino);
+		snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+	}
+	d->lock_fd = xs_lock_take(d->lock_path, what);
+	return d->lock_fd < 0 ? d->lock_fd : 0;
 }
 
 int daemon_write_xdp_config(struct xs_daemon *d)
@@ -264,6 +294,9 @@ static int daemon_start(struct xs_daemon *d)
 		if (err)
 			return err;
 	}
+	err = take_lock(d);
+	if (err)
+		return err;
 	err = xs_pin_dir_prepare(d->cfg.pin_dir);
 	err = err ?: setup_xdp(d);
 	err = err ?: open_maps(d);
@@ -383,6 +416,7 @@ static void daemon_free(struct xs_daemon *d)
 	close_fd(&d->sig_fd);
 	free(d->keys);
 	free(d->vals);
+	xs_lock_release(d->lock_path, d->lock_fd);	/* last: everything else is gone */
 	free(d);
 }
 
@@ -397,7 +431,7 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	d->cfg = *cfg;
 	d->o = o;
 	d->flows_fd = d->steer_fd = d->config_fd = -1;
-	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = -1;
+	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = d->lock_fd = -1;
 	d->start_ns = now_ns();
 	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
 	/* a client that closes early must not kill us (writes use MSG_NOSIGNAL too) */

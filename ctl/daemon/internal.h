@@ -48,6 +48,8 @@ struct xs_daemon {
 	struct xs_flow_stats *vals;
 	uint64_t start_ns;
 	struct xs_ctl_server *ctl;	/* the control socket */
+	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */
+	char lock_path[128];
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
 	/* controller counters */
