@@ -297,6 +297,10 @@ static int daemon_start(struct xs_daemon *d)
 	err = take_lock(d);
 	if (err)
 		return err;
+	/* a crashed daemon's textfile still says xsteer_up 1: it goes now */
+	if (d->cfg.metrics_file[0] && !unlink(d->cfg.metrics_file))
+		pr_info("removed the metrics file '%s' a previous daemon left\n",
+			d->cfg.metrics_file);
 	err = xs_pin_dir_prepare(d->cfg.pin_dir);
 	err = err ?: setup_xdp(d);
 	err = err ?: open_maps(d);
