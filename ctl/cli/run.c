@@ -132,6 +132,20 @@ static void set_str(char *dst, size_t len, const char *v)
 		snprintf(dst, len, "%s", v);
 }
 
+/* The command line's names and paths; interface names are checked, never cut. */
+static int apply_names(struct xs_args *a, struct xs_cfg *c)
+{
+	if (xs_arg_ifname(a, "dev", c->dev, sizeof(c->dev)) < 0 ||
+	    xs_arg_ifname(a, "uplink", c->uplink, sizeof(c->uplink)) < 0 ||
+	    xs_arg_ifname(a, "host-if", c->host_if, sizeof(c->host_if)) < 0)
+		return -EINVAL;
+	set_str(c->netns, sizeof(c->netns), xs_arg(a, "netns"));
+	set_str(c->pin_dir, sizeof(c->pin_dir), xs_arg(a, "pin-dir"));
+	set_str(c->ctl_socket, sizeof(c->ctl_socket), xs_arg(a, "socket"));
+	set_str(c->metrics_file, sizeof(c->metrics_file), xs_arg(a, "metrics-file"));
+	return 0;
+}
+
 static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 {
 	static const char *const modes[] = { "native", "skb", NULL };
@@ -155,13 +169,8 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 		xs_error("%s", err);
 		return -EINVAL;
 	}
-	set_str(c->dev, sizeof(c->dev), xs_arg(a, "dev"));
-	set_str(c->uplink, sizeof(c->uplink), xs_arg(a, "uplink"));
-	set_str(c->netns, sizeof(c->netns), xs_arg(a, "netns"));
-	set_str(c->host_if, sizeof(c->host_if), xs_arg(a, "host-if"));
-	set_str(c->pin_dir, sizeof(c->pin_dir), xs_arg(a, "pin-dir"));
-	set_str(c->ctl_socket, sizeof(c->ctl_socket), xs_arg(a, "socket"));
-	set_str(c->metrics_file, sizeof(c->metrics_file), xs_arg(a, "metrics-file"));
+	if (apply_names(a, c))
+		return -EINVAL;
 	if (!c->dev[0] || !c->uplink[0]) {
 		xs_error("run: give --tenant (and a config), or --dev and --uplink");
 		return -EINVAL;
