@@ -165,12 +165,18 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 		c->netns[0] = c->host_if[0] = c->ctl_socket[0] = c->dev[0] = c->uplink[0] = '\0';
 		c->pin_dir[0] = '\0';
 	}
+	/*
+	 * The command line goes in before the file too: the file is checked
+	 * as a whole when it is read, and without a tenant the devices it
+	 * lacks come from --dev and --uplink. After it, the command line wins.
+	 */
+	if (apply_names(a, c))
+		return -EINVAL;
 	if (file && xs_cfg_load(c, file, err, sizeof(err))) {
 		xs_error("%s", err);
 		return -EINVAL;
 	}
-	if (apply_names(a, c))
-		return -EINVAL;
+	apply_names(a, c);
 	if (!c->dev[0] || !c->uplink[0]) {
 		xs_error("run: give --tenant (and a config), or --dev and --uplink");
 		return -EINVAL;

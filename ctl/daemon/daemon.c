@@ -301,7 +301,7 @@ static int daemon_start(struct xs_daemon *d)
 	if (d->cfg.metrics_file[0] && !unlink(d->cfg.metrics_file))
 		pr_info("removed the metrics file '%s' a previous daemon left\n",
 			d->cfg.metrics_file);
-	err = xs_pin_dir_prepare(d->cfg.pin_dir);
+	err = xs_pin_dir_create(d->cfg.pin_dir, d->pin_made, sizeof(d->pin_made));
 	err = err ?: setup_xdp(d);
 	err = err ?: open_maps(d);
 	if (err)
@@ -450,6 +450,9 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		if (d->cfg.metrics_file[0])
 			unlink(d->cfg.metrics_file);	/* stale figures would mislead */
 		print_stats(d);
+	} else {
+		/* leave no empty pin directories; one that holds pins stays */
+		xs_pin_dir_unmake(d->cfg.pin_dir, d->pin_made);
 	}
 	daemon_free(d);
 	return err;

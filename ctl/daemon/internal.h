@@ -7,6 +7,7 @@
 #define XS_DAEMON_INTERNAL_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -50,6 +51,7 @@ struct xs_daemon {
 	struct xs_ctl_server *ctl;	/* the control socket */
 	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */
 	char lock_path[128];
+	char pin_made[PATH_MAX];	/* the pin directories this run created */
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
 	/* controller counters */
