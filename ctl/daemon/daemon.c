@@ -93,21 +93,42 @@ static int enter_netns(const char *name)
 	return err;
 }
 
-/* Keep only what the running daemon still uses: neighbour resolution. */
+/*
+ * Keep only what the running daemon still uses: CAP_NET_ADMIN, for the
+ * RTM_NEWNEIGH (NTF_USE) that makes the kernel resolve a next hop. Map
+ * reads and writes go through fds opened at start (no CAP_BPF needed on
+ * this kernel: tests/ns/test-harden steers with CAP_NET_ADMIN alone); the
+ * AF_XDP sockets exist already. The bounding set goes down to the same, the
+ * ambient and inheritable sets are emptied and no_new_privs is set, so
+ * nothing this process runs or becomes can get another capability back.
+ * The uid stays 0: the daemon removes its socket and lock under the
+ * root-only /run/xsteer at exit, rewrites the metrics textfile in a root
+ * directory and rereads a root-owned config on SIGHUP. Without
+ * CAP_DAC_OVERRIDE and CAP_FOWNER, uid 0 reaches only what root owns with
+ * owner permissions.
+ */
 static int drop_caps(void)
 {
 	cap_value_t keep[] = { CAP_NET_ADMIN };
-	cap_t caps = cap_init();
+	cap_value_t c;
+	cap_t caps;
 	int err = 0;
 
+	/* the bounding set first: that needs CAP_SETPCAP, which goes next */
+	for (c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (c != CAP_NET_ADMIN && prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+			return -errno;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0))
+		return -errno;
+	caps = cap_init();	/* all clear, inheritable too */
 	if (!caps)
 		return -errno;
 	if (cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
 	    cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);
-	if (!err)
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		err = -errno;
 	return err;
 }
 
