@@ -114,10 +114,21 @@ static int drop_caps(void)
 	cap_t caps;
 	int err = 0;
 
-	/* the bounding set first: that needs CAP_SETPCAP, which goes next */
-	for (c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
-		if (c != CAP_NET_ADMIN && prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+	/*
+	 * The bounding set first: that needs CAP_SETPCAP, which goes next. A
+	 * launcher that gave no CAP_SETPCAP (a unit's CapabilityBoundingSet=
+	 * without it) leaves its own small set; no_new_privs keeps it out of
+	 * reach anyway.
+	 */
+	for (c = 0; (err = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++) {
+		if (!err || c == CAP_NET_ADMIN || !prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+			continue;
+		if (errno != EPERM)
 			return -errno;
+		pr_info("bounding set not reduced (no CAP_SETPCAP)\n");
+		break;
+	}
+	err = 0;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0))
 		return -errno;
 	caps = cap_init();	/* all clear, inheritable too */
