@@ -233,7 +233,12 @@ int xs_prom_write_file(const char *path, const char *tenant, json_object *status
 		goto out;
 	}
 	xs_prom_render(f, tenant, status, stats, paths);
-	if (fflush(f) || fchmod(fd, 0644) || fsync(fd))
+	/*
+	 * No fsync: the file is rewritten every second and worthless after a
+	 * crash anyway; rename alone makes each version whole for the reader,
+	 * and an fsync would stall the controller's loop on a busy disk.
+	 */
+	if (fflush(f) || fchmod(fd, 0644))
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;
