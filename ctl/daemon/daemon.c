@@ -404,12 +404,16 @@ static void main_loop(struct xs_daemon *d)
 	uint32_t mtu;
 
 	while (!stop) {
-		int timeout;
+		uint64_t period = d->cfg.scan_period_ms * 1000000ULL;
+		struct timespec timeout;
 
 		now = now_ns();
 		if (now >= next_scan) {
 			daemon_scan(d);
-			next_scan = now + d->cfg.scan_period_ms * 1000000ULL;
+			/* on a grid: a late wake-up does not push every later scan */
+			next_scan += period;
+			if (next_scan <= now)
+				next_scan = now + period;
 		}
 		if (now >= next_resolve) {
 			if (!xs_netdev_mtu(d->cfg.uplink, &mtu))
@@ -418,12 +422,15 @@ static void main_loop(struct xs_daemon *d)
 			write_textfile(d);
 			next_resolve = now + 1000000000ULL;
 		}
-		timeout = (int)((next_scan - now) / 1000000) + 1;
+		/* to the nanosecond: poll's milliseconds made every scan late */
+		now = now_ns();
+		timeout.tv_sec = next_scan > now ? (next_scan - now) / 1000000000ULL : 0;
+		timeout.tv_nsec = next_scan > now ? (next_scan - now) % 1000000000ULL : 0;
 		pfd[0] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = xs_ctl_server_fd(d->ctl), .events = POLLIN };
-		if (poll(pfd, 4, timeout) > 0) {
+		if (ppoll(pfd, 4, &timeout, NULL) > 0) {
 			if (pfd[0].revents & POLLIN)
 				stop = on_signal(d);
 			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
