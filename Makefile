@@ -115,17 +115,26 @@ $(BUILD)/tests/fuzz-xdp: tests/fuzz/fuzz_xdp.c $(BUILD)/xsteer.skel.h $(BPF_HDRS
 	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BUILD) -Ixdp \
 		$(filter %.c,$^) -o $@ $(LDLIBS)
 
-# the long runs (issue 11: >= 10M executions each); FUZZ_SECS to change
-FUZZ_SECS ?= 1800
-fuzz: $(BUILD)/tests/fuzz-srv6 $(BUILD)/tests/fuzz-xdp
-	mkdir -p $(BUILD)/fuzz-corpus/srv6 $(BUILD)/fuzz-corpus/xdp
-	$(BUILD)/tests/fuzz-srv6 -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix=$(BUILD)/fuzz-srv6- $(BUILD)/fuzz-corpus/srv6 tests/fuzz/seeds
-	$(BUILD)/tests/fuzz-xdp -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048 -print_final_stats=1 \
-		-max_len=1515 -artifact_prefix=$(BUILD)/fuzz-xdp- $(BUILD)/fuzz-corpus/xdp tests/fuzz/seeds-xdp
+# the config parser (with the libinih it drives) and the control protocol's
+# request handler (with the daemon code it reaches), also compiled straight in
+FUZZ_CC := $(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BUILD) -I. -Ictl
 
-tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6 \
-		$(BUILD)/tests/fuzz-xdp \
+$(BUILD)/tests/fuzz-config: tests/fuzz/fuzz_config.c ctl/lib/config.c ctl/lib/cfgkey.c ctl/lib/cfgcheck.c \
+		ctl/lib/parse.c afxdp/srv6.c \
+		$(CTL_HDRS) $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(filter %.c,$^) -o $@ $(LDLIBS)
+
+$(BUILD)/tests/fuzz-api: tests/fuzz/fuzz_api.c $(wildcard ctl/lib/*.c ctl/daemon/*.c) $(AFX_SRCS) \
+		$(CTL_HDRS) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(filter %.c,$^) -o $@ $(LDLIBS)
+
+FUZZ_TARGETS := srv6 xdp config api
+FUZZ_SECS ?= 600
+
+tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests \
+		$(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz-%) \
 		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router
@@ -137,6 +146,18 @@ $(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o:
 test: deps
 	$(MAKE) tests
 	BUILD=$(BUILD) XS_STRICT=1 tests/run-all
+
+# Long fuzz runs, one target after the other (FUZZ_SECS each, default 600;
+# `make fuzz FUZZ_TARGETS=config` for one); the corpus grows under $(BUILD).
+fuzz: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+		seeds=tests/fuzz/seeds-$$t; [ -d $$seeds ] || seeds=tests/fuzz/seeds; \
+		mkdir -p $(BUILD)/fuzz-corpus/$$t; \
+		echo "=== fuzz-$$t, $(FUZZ_SECS) s"; \
+		$(BUILD)/tests/fuzz-$$t -max_total_time=$(FUZZ_SECS) -rss_limit_mb=2048 -print_final_stats=1 \
+			$$( [ $$t = xdp ] && echo -max_len=1515 ) \
+			-artifact_prefix=$(BUILD)/fuzz-$$t- $(BUILD)/fuzz-corpus/$$t $$seeds || exit 1; \
+	done
 
 # The README's first command: installs what is missing, builds, runs the demo.
 demo: deps

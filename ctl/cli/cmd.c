@@ -190,15 +190,43 @@ int xs_arg_choice(const struct xs_args *a, const char *name,
 	return -EINVAL;
 }
 
+/* What the kernel takes as a name (dev_valid_name()): never cut one short. */
+static bool ifname_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len >= 1 && len < IFNAMSIZ && strcmp(s, ".") && strcmp(s, "..") &&
+	       !strpbrk(s, "/: \t\n\r\v\f");
+}
+
+int xs_arg_ifname(const struct xs_args *a, const char *name, char *buf, size_t len)
+{
+	const char *dev = xs_arg(a, name);
+
+	if (!dev)
+		return 0;
+	if (!ifname_ok(dev) || strlen(dev) >= len) {
+		xs_error("%s: bad --%s '%s': an interface name has 1 to %d characters "
+			 "(IFNAMSIZ - 1), without '/', ':' or blanks", a->cmd->name, name, dev,
+			 IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	snprintf(buf, len, "%s", dev);
+	return 1;
+}
+
 int xs_arg_ifindex(const struct xs_args *a, const char *name)
 {
 	const char *dev = xs_arg(a, name);
+	char buf[IFNAMSIZ];
 	int ifindex;
 
 	if (!dev) {
 		xs_error("%s: --%s is required", a->cmd->name, name);
 		return -EINVAL;
 	}
+	if (xs_arg_ifname(a, name, buf, sizeof(buf)) < 0)
+		return -EINVAL;
 	ifindex = if_nametoindex(dev);
 	if (!ifindex)
 		xs_error("%s: interface '%s' (--%s) not found in this network namespace",

@@ -58,5 +58,11 @@ int xs_arg_choice(const struct xs_args *a, const char *name,
 		  const char *const *choices, int def);
 /* The ifindex of a required interface option; errors name the option. */
 int xs_arg_ifindex(const struct xs_args *a, const char *name);
+/*
+ * An interface name option into buf: 0 when not given (buf untouched), 1
+ * when taken, -EINVAL (reported, naming the value) when the kernel would
+ * refuse or cut it: longer than IFNAMSIZ - 1, or with '/', ':' or blanks.
+ */
+int xs_arg_ifname(const struct xs_args *a, const char *name, char *buf, size_t len);
 
 #endif

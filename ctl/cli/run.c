@@ -114,6 +114,14 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 	xs_cfg_defaults(c, tenant);
 	if (!tenant)
 		snprintf(c->tenant, sizeof(c->tenant), "run");
+	/*
+	 * The command line goes in before the file too: the file is checked
+	 * as a whole when it is read, and without a tenant the devices it
+	 * lacks come from --dev and --uplink. After it, the command line wins.
+	 */
+	rc = xs_cfg_apply_args(c, a);
+	if (rc)
+		return rc;
 	if (file && xs_cfg_load(c, file, err, sizeof(err))) {
 		xs_error("%s", err);
 		return -EINVAL;
@@ -140,6 +148,7 @@ static int run_cfg(struct xs_args *a, struct xs_cfg *c)
 int cmd_run(struct xs_args *a)
 {
 	struct xs_daemon_opts o = {
+		.tenant = xs_arg(a, "tenant"),
 		.config_file = xs_arg(a, "config"),
 		.no_need_wakeup = xs_flag(a, "no-need-wakeup"),
 		.no_encap = xs_flag(a, "no-encap"),

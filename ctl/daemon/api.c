@@ -5,6 +5,8 @@
  * metrics textfile.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +48,8 @@ json_object *ctl_status(struct xs_daemon *d)
 	js_add(o, "uptime_s", json_object_new_double((now_ns() - d->start_ns) / 1e9));
 	js_add(o, "dev", json_object_new_string(d->cfg.dev));
 	js_add(o, "uplink", json_object_new_string(d->cfg.uplink));
-	js_add(o, "uplink_mtu", js_u64(xs_dp_uplink_mtu(d->dp)));
-	js_add(o, "queues", js_u64(xs_dp_queue_count(d->dp)));
+	js_add(o, "uplink_mtu", js_u64(d->dp ? xs_dp_uplink_mtu(d->dp) : 0));
+	js_add(o, "queues", js_u64(d->dp ? xs_dp_queue_count(d->dp) : 0));
 	js_add(o, "paths", js_u64(np));
 	js_add(o, "paths_resolved", js_u64(nres));
 	js_add(o, "flows_tracked", js_u64(d->ct.count));
@@ -80,20 +82,16 @@ static int by_bytes(const void *a, const void *b)
 	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
 }
 
-static json_object *ctl_flows(struct xs_daemon *d, json_object *req)
+static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes)
 {
-	json_object *arr = json_object_new_array(), *v, *o;
+	json_object *arr = json_object_new_array(), *o;
 	struct flow_ref *refs;
 	struct xs_cflow *f;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
-	uint64_t now = now_ns(), top = UINT64_MAX;
+	uint64_t now = now_ns();
 	size_t n = 0, i;
-	bool v4, bybytes = false;
+	bool v4;
 
-	if (json_object_object_get_ex(req, "top", &v))
-		top = json_object_get_uint64(v);
-	if (json_object_object_get_ex(req, "sort", &v))
-		bybytes = !strcmp(json_object_get_string(v), "bytes");
 	refs = calloc(d->ct.count + 1, sizeof(*refs));
 	if (!refs)
 		return arr;
@@ -177,9 +175,10 @@ json_object *ctl_paths(struct xs_daemon *d)
 		js_add(o, "flows", js_u64(d->ps.e[i].flows));
 		js_add(o, "load_bps", js_u64(d->ps.e[i].load_bps));
 		{
-			uint64_t pk, by;
+			uint64_t pk = 0, by = 0;
 
-			xs_dp_path_stats(d->dp, i, &pk, &by);
+			if (d->dp)
+				xs_dp_path_stats(d->dp, i, &pk, &by);
 			js_add(o, "tx_packets", js_u64(pk));
 			js_add(o, "tx_bytes", js_u64(by));
 		}
@@ -195,7 +194,7 @@ json_object *ctl_stats(struct xs_daemon *d)
 	json_object *o = json_object_new_object(), *x = json_object_new_object(),
 		    *dp = json_object_new_object(), *c = json_object_new_object();
 	int ncpu = libbpf_num_possible_cpus(), k;
-	struct xs_dp_stats s;
+	struct xs_dp_stats s = {};
 	struct xs_ctl_stats cs;
 	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
 	__u32 i;
@@ -209,7 +208,8 @@ json_object *ctl_stats(struct xs_daemon *d)
 		js_add(x, xs_stat_names[i], js_u64(sum));
 	}
 	free(vals);
-	xs_dp_stats_sum(d->dp, &s);
+	if (d->dp)
+		xs_dp_stats_sum(d->dp, &s);
 #define XS_DP_JS(n, desc) js_add(dp, #n, js_u64(s.n));
 	XS_DP_STATS(XS_DP_JS)
 #undef XS_DP_JS
@@ -235,56 +235,6 @@ static json_object *js_err(const char *fmt, ...)
 	va_end(ap);
 	js_add(o, "error", json_object_new_string(msg));
 	return o;
-}
-
-static json_object *ctl_path_add(struct xs_daemon *d, json_object *req)
-{
-	struct xs_cfg_path cp = { .pool = XS_POOL_HEAVY, .mode = d->cfg.encap_mode };
-	json_object *v;
-	char err[160];
-	const char *s;
-	int n;
-
-	if (!json_object_object_get_ex(req, "id", &v))
-		return js_err("path add: 'id' is missing");
-	cp.id = json_object_get_uint64(v);
-	if (cp.id >= XS_PATHS_MAX)
-		return js_err("path add: bad id %u: expected 0 to %d", cp.id, XS_PATHS_MAX - 1);
-	if (d->paths[cp.id].present)
-		return js_err("path add: path %u exists (delete it first)", cp.id);
-	if (!d->cfg.sr_source_set)
-		return js_err("path add: no sr-source configured");
-	snprintf(cp.name, sizeof(cp.name), "%s",
-		 json_object_object_get_ex(req, "name", &v) ? json_object_get_string(v) : "cli");
-	if (!json_object_object_get_ex(req, "segments", &v))
-		return js_err("path add: 'segments' is missing");
-	n = xs_sid_list_parse(json_object_get_string(v), cp.sids, XS_SIDS_MAX, err, sizeof(err));
-	if (n < 0)
-		return js_err("path add: %s", err);
-	cp.nsids = n;
-	if (json_object_object_get_ex(req, "pool", &v)) {
-		s = json_object_get_string(v);
-		if ((n = xs_pool_parse(s)) < 0) {
-			xs_choices_join(xs_pool_names, err, sizeof(err));
-			return js_err("path add: bad pool '%s': expected %s", s, err);
-		}
-		cp.pool = n;
-	}
-	if (json_object_object_get_ex(req, "mode", &v)) {
-		s = json_object_get_string(v);
-		if ((n = xs_encap_mode_parse(s)) < 0) {
-			xs_choices_join(xs_encap_mode_names, err, sizeof(err));
-			return js_err("path add: bad mode '%s': expected %s", s, err);
-		}
-		cp.mode = n;
-	}
-	s = json_object_object_get_ex(req, "prefix", &v) ? json_object_get_string(v) : "::/0";
-	if (xs_parse_prefix(s, &cp.prefix, &cp.plen))
-		return js_err("path add: bad prefix '%s'", s);
-	if (path_install(d, &cp))
-		return js_err("path add: cannot build path %u", cp.id);
-	path_resolve(d, &d->paths[cp.id], false);
-	return ctl_paths(d);
 }
 
 static json_object *ctl_metrics(struct xs_daemon *d)
@@ -325,40 +275,239 @@ void write_textfile(struct xs_daemon *d)
 	json_object_put(pa);
 }
 
-void ctl_serve(struct xs_daemon *d)
+/* ---- requests: typed members, one table of commands ---- */
+
+/* A value as the client wrote it, cut to fit a message. */
+static const char *shown(json_object *v, char *buf, size_t len)
 {
-	json_object *req, *rep = NULL, *v;
-	const char *cmd;
-	int cfd;
+	const char *s = v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+							   JSON_C_TO_STRING_NOSLASHESCAPE) : "null";
+	size_t n = strlen(s);
 
-	req = xs_ctl_accept(d->ctl_fd, &cfd);
-	if (!req)
+	if (n < len)
+		return s;
+	snprintf(buf, len, "%.*s...", (int)(len > 4 ? len - 4 : 0), s);
+	return buf;
+}
+
+/*
+ * A request's member of the wanted type. Each returns NULL when it is
+ * absent (*out untouched) or taken, else the error reply, which names the
+ * command, the member, the value as sent and what was expected.
+ */
+static json_object *req_string(json_object *req, const char *what, const char *key,
+			       const char **out)
+{
+	json_object *v;
+	char sh[64];
+
+	if (!json_object_object_get_ex(req, key, &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_string))
+		return js_err("%s: bad '%s' %s: expected a string", what, key, shown(v, sh, sizeof(sh)));
+	*out = json_object_get_string(v);
+	return NULL;
+}
+
+/* A whole number from 0 to max, as a JSON integer or a string of digits. */
+static json_object *req_uint(json_object *req, const char *what, const char *key, uint64_t max,
+			     uint64_t *out)
+{
+	json_object *v;
+	uint64_t u = 0;
+	bool ok = false;
+	char sh[64];
+
+	if (!json_object_object_get_ex(req, key, &v))
+		return NULL;
+	if (json_object_is_type(v, json_type_int)) {
+		/* json-c keeps values above INT64_MAX as uint64: get_int64 clamps them */
+		ok = json_object_get_int64(v) >= 0;
+		u = ok ? json_object_get_uint64(v) : 0;
+	} else if (json_object_is_type(v, json_type_string)) {
+		const char *s = json_object_get_string(v);
+		char *end;
+
+		errno = 0;
+		u = strtoull(s, &end, 10);
+		ok = s[0] >= '0' && s[0] <= '9' && !*end && !errno;
+	}
+	if (!ok || u > max)
+		return js_err("%s: bad '%s' %s: expected an integer from 0 to %llu", what, key,
+			      shown(v, sh, sizeof(sh)), (unsigned long long)max);
+	*out = u;
+	return NULL;
+}
+
+/* Fails when the member is absent. */
+static json_object *req_need(json_object *req, const char *what, const char *key)
+{
+	return json_object_object_get_ex(req, key, NULL) ? NULL :
+	       js_err("%s: '%s' is missing", what, key);
+}
+
+static json_object *api_flows(struct xs_daemon *d, json_object *req)
+{
+	const char *sort = "rate";
+	uint64_t top = UINT64_MAX;
+	json_object *e;
+
+	if ((e = req_uint(req, "flows", "top", UINT64_MAX, &top)) ||
+	    (e = req_string(req, "flows", "sort", &sort)))
+		return e;
+	if (strcmp(sort, "rate") && strcmp(sort, "bytes")) {
+		char sh[64];
+
+		return js_err("flows: bad 'sort' '%s': expected rate or bytes",
+			      shown(json_object_object_get(req, "sort"), sh, sizeof(sh)));
+	}
+	return ctl_flows(d, top, !strcmp(sort, "bytes"));
+}
+
+static json_object *api_path_add(struct xs_daemon *d, json_object *req)
+{
+	struct xs_cfg_path cp = { .pool = XS_POOL_HEAVY, .mode = d->cfg.encap_mode };
+	const char *name = "cli", *segs = NULL, *pool = NULL, *mode = NULL, *prefix = "::/0";
+	static const char what[] = "path add";
+	json_object *e;
+	uint64_t id;
+	char err[160];
+	int n;
+
+	if ((e = req_need(req, what, "id")) || (e = req_uint(req, what, "id", XS_PATHS_MAX - 1, &id)) ||
+	    (e = req_need(req, what, "segments")) || (e = req_string(req, what, "segments", &segs)) ||
+	    (e = req_string(req, what, "name", &name)) || (e = req_string(req, what, "pool", &pool)) ||
+	    (e = req_string(req, what, "mode", &mode)) || (e = req_string(req, what, "prefix", &prefix)))
+		return e;
+	cp.id = id;
+	if (d->paths[cp.id].present)
+		return js_err("path add: path %u exists (delete it first)", cp.id);
+	if (!d->cfg.sr_source_set)
+		return js_err("path add: no sr-source configured");
+	if (strlen(name) >= sizeof(cp.name))
+		return js_err("path add: bad 'name' '%.40s...': at most %zu characters", name,
+			      sizeof(cp.name) - 1);
+	snprintf(cp.name, sizeof(cp.name), "%s", name);
+	n = xs_sid_list_parse(segs, cp.sids, XS_SIDS_MAX, err, sizeof(err));
+	if (n < 0)
+		return js_err("path add: %s", err);
+	cp.nsids = n;
+	if (pool) {
+		if ((n = xs_pool_parse(pool)) < 0) {
+			xs_choices_join(xs_pool_names, err, sizeof(err));
+			return js_err("path add: bad pool '%.64s': expected %s", pool, err);
+		}
+		cp.pool = n;
+	}
+	if (mode) {
+		if ((n = xs_encap_mode_parse(mode)) < 0) {
+			xs_choices_join(xs_encap_mode_names, err, sizeof(err));
+			return js_err("path add: bad mode '%.64s': expected %s", mode, err);
+		}
+		cp.mode = n;
+	}
+	if (xs_parse_prefix(prefix, &cp.prefix, &cp.plen))
+		return js_err("path add: bad prefix '%.64s'", prefix);
+	if (path_install(d, &cp))
+		return js_err("path add: cannot build path %u", cp.id);
+	if (d->dp)	/* the fuzz harness has no datapath, hence no next hops */
+		path_resolve(d, &d->paths[cp.id], false);
+	return ctl_paths(d);
+}
+
+static json_object *api_path_del(struct xs_daemon *d, json_object *req)
+{
+	json_object *e;
+	uint64_t id;
+
+	if ((e = req_need(req, "path del", "id")) ||
+	    (e = req_uint(req, "path del", "id", XS_PATHS_MAX - 1, &id)))
+		return e;
+	if (path_remove(d, id))
+		return js_err("path del: no path %llu", (unsigned long long)id);
+	return ctl_paths(d);
+}
+
+static json_object *api_status(struct xs_daemon *d, json_object *req)
+{
+	(void)req;
+	return ctl_status(d);
+}
+
+static json_object *api_paths(struct xs_daemon *d, json_object *req)
+{
+	(void)req;
+	return ctl_paths(d);
+}
+
+static json_object *api_stats(struct xs_daemon *d, json_object *req)
+{
+	(void)req;
+	return ctl_stats(d);
+}
+
+static json_object *api_metrics(struct xs_daemon *d, json_object *req)
+{
+	(void)req;
+	return ctl_metrics(d);
+}
+
+static const struct api_cmd {
+	const char *name;
+	json_object *(*fn)(struct xs_daemon *d, json_object *req);
+} api_cmds[] = {
+	{ "status", api_status },
+	{ "flows", api_flows },
+	{ "paths", api_paths },
+	{ "stats", api_stats },
+	{ "metrics", api_metrics },
+	{ "path-add", api_path_add },
+	{ "path-del", api_path_del },
+};
+
+json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *req = NULL, *rep, *v;
+	const char *cmd = NULL;
+	char known[128] = "";
+	size_t i;
+
+	if (tok && len <= INT_MAX) {
+		req = json_tokener_parse_ex(tok, line, (int)len);
+		/* one object and nothing after it but blanks */
+		if (req && (json_tokener_get_error(tok) != json_tokener_success ||
+			    strspn(line + json_tokener_get_parse_end(tok), " \t\r\n") !=
+			    len - json_tokener_get_parse_end(tok))) {
+			json_object_put(req);
+			req = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	if (!req || !json_object_is_type(req, json_type_object)) {
+		json_object_put(req);
+		return js_err("bad request: expected one JSON object, like {\"cmd\":\"status\"}");
+	}
+	if (!json_object_object_get_ex(req, "cmd", &v)) {
+		rep = js_err("bad request: 'cmd' is missing");
 		goto out;
-	cmd = json_object_object_get_ex(req, "cmd", &v) ? json_object_get_string(v) : "";
-	if (!strcmp(cmd, "status"))
-		rep = ctl_status(d);
-	else if (!strcmp(cmd, "flows"))
-		rep = ctl_flows(d, req);
-	else if (!strcmp(cmd, "paths"))
-		rep = ctl_paths(d);
-	else if (!strcmp(cmd, "stats"))
-		rep = ctl_stats(d);
-	else if (!strcmp(cmd, "metrics"))
-		rep = ctl_metrics(d);
-	else if (!strcmp(cmd, "path-add"))
-		rep = ctl_path_add(d, req);
-	else if (!strcmp(cmd, "path-del")) {
-		uint64_t id = json_object_object_get_ex(req, "id", &v) ?
-			      json_object_get_uint64(v) : UINT64_MAX;
+	}
+	if ((rep = req_string(req, "bad request", "cmd", &cmd)))
+		goto out;
+	for (i = 0; i < sizeof(api_cmds) / sizeof(api_cmds[0]); i++) {
+		if (!strcmp(cmd, api_cmds[i].name)) {
+			rep = api_cmds[i].fn(d, req);
+			goto out;
+		}
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 i ? ", " : "", api_cmds[i].name);
+	}
+	{
+		char sh[64];
 
-		rep = path_remove(d, id) ? js_err("path del: no path %llu",
-						  (unsigned long long)id) : ctl_paths(d);
-	} else
-		rep = js_err("unknown request '%s'", cmd);
-	xs_ctl_reply(cfd, rep);
-	json_object_put(rep);
-	json_object_put(req);
+		rep = js_err("unknown request %s (known: %s)", shown(v, sh, sizeof(sh)), known);
+	}
 out:
-	if (cfd >= 0)
-		close(cfd);
+	json_object_put(req);
+	return rep;
 }

@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -29,6 +30,7 @@
 #include "daemon/controller.h"
 #include "lib/ctlsock.h"
 #include "daemon/internal.h"
+#include "daemon/lock.h"
 #include "afxdp/datapath.h"
 #include "lib/flowfmt.h"
 #include "lib/log.h"
@@ -91,22 +93,82 @@ static int enter_netns(const char *name)
 	return err;
 }
 
-/* Keep only what the running daemon still uses: neighbour resolution. */
+/*
+ * Keep only what the running daemon still uses: CAP_NET_ADMIN, for the
+ * RTM_NEWNEIGH (NTF_USE) that makes the kernel resolve a next hop. Map
+ * reads and writes go through fds opened at start (no CAP_BPF needed on
+ * this kernel: tests/ns/test-harden steers with CAP_NET_ADMIN alone); the
+ * AF_XDP sockets exist already. The bounding set goes down to the same, the
+ * ambient and inheritable sets are emptied and no_new_privs is set, so
+ * nothing this process runs or becomes can get another capability back.
+ * The uid stays 0: the daemon removes its socket and lock under the
+ * root-only /run/xsteer at exit, rewrites the metrics textfile in a root
+ * directory and rereads a root-owned config on SIGHUP. Without
+ * CAP_DAC_OVERRIDE and CAP_FOWNER, uid 0 reaches only what root owns with
+ * owner permissions.
+ */
 static int drop_caps(void)
 {
 	cap_value_t keep[] = { CAP_NET_ADMIN };
-	cap_t caps = cap_init();
+	cap_value_t c;
+	cap_t caps;
 	int err = 0;
 
+	/*
+	 * The bounding set first: that needs CAP_SETPCAP, which goes next. A
+	 * launcher that gave no CAP_SETPCAP (a unit's CapabilityBoundingSet=
+	 * without it) leaves its own small set; no_new_privs keeps it out of
+	 * reach anyway.
+	 */
+	for (c = 0; (err = prctl(PR_CAPBSET_READ, c, 0, 0, 0)) >= 0; c++) {
+		if (!err || c == CAP_NET_ADMIN || !prctl(PR_CAPBSET_DROP, c, 0, 0, 0))
+			continue;
+		if (errno != EPERM)
+			return -errno;
+		pr_info("bounding set not reduced (no CAP_SETPCAP)\n");
+		break;
+	}
+	err = 0;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0))
+		return -errno;
+	caps = cap_init();	/* all clear, inheritable too */
 	if (!caps)
 		return -errno;
 	if (cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
 	    cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);
-	if (!err)
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		err = -errno;
 	return err;
+}
+
+/*
+ * One daemon per tenant (without one: per interface and network namespace),
+ * enforced before anything is touched: a second one must not adopt the
+ * program, take the queues' XSKMAP slots or replace the socket.
+ */
+static int take_lock(struct xs_daemon *d)
+{
+	char what[96];
+	struct stat st;
+	int err;
+
+	if (d->o->tenant) {
+		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/%s.lock", d->o->tenant);
+		snprintf(what, sizeof(what), "tenant '%s'", d->o->tenant);
+	} else {
+		if (stat("/proc/self/ns/net", &st)) {
+			err = -errno;
+			xs_error("cannot identify the network namespace: %s", strerror(-err));
+			return err;
+		}
+		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
+			 d->cfg.dev, (unsigned long long)st.st_ino);
+		snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+	}
+	d->lock_fd = xs_lock_take(d->lock_path, what);
+	return d->lock_fd < 0 ? d->lock_fd : 0;
 }
 
 int daemon_write_xdp_config(struct xs_daemon *d)
@@ -233,6 +295,11 @@ static int start_datapath(struct xs_daemon *d)
 	return err;
 }
 
+static json_object *api_handler(void *ctx, const char *req, size_t len)
+{
+	return xs_api_handle(ctx, req, len);
+}
+
 static int block_signals(struct xs_daemon *d)
 {
 	sigset_t mask;
@@ -262,7 +329,14 @@ static int daemon_start(struct xs_daemon *d)
 		if (err)
 			return err;
 	}
-	err = xs_pin_dir_prepare(d->cfg.pin_dir);
+	err = take_lock(d);
+	if (err)
+		return err;
+	/* a crashed daemon's textfile still says xsteer_up 1: it goes now */
+	if (d->cfg.metrics_file[0] && !unlink(d->cfg.metrics_file))
+		pr_info("removed the metrics file '%s' a previous daemon left\n",
+			d->cfg.metrics_file);
+	err = xs_pin_dir_create(d->cfg.pin_dir, d->pin_made, sizeof(d->pin_made));
 	err = err ?: setup_xdp(d);
 	err = err ?: open_maps(d);
 	if (err)
@@ -277,9 +351,9 @@ static int daemon_start(struct xs_daemon *d)
 	if (err)
 		return err;
 	if (d->cfg.ctl_socket[0]) {
-		d->ctl_fd = xs_ctl_listen(d->cfg.ctl_socket);
-		if (d->ctl_fd < 0)
-			return d->ctl_fd;
+		err = xs_ctl_server__create(&d->ctl, d->cfg.ctl_socket, api_handler, d);
+		if (err)
+			return err;
 	}
 	d->nlw = xs_nl_watch__create();
 	if (!d->o->keep_caps) {
@@ -333,12 +407,16 @@ static void main_loop(struct xs_daemon *d)
 	uint32_t mtu;
 
 	while (!stop) {
-		int timeout;
+		uint64_t period = d->cfg.scan_period_ms * 1000000ULL;
+		struct timespec timeout;
 
 		now = now_ns();
 		if (now >= next_scan) {
 			daemon_scan(d);
-			next_scan = now + d->cfg.scan_period_ms * 1000000ULL;
+			/* on a grid: a late wake-up does not push every later scan */
+			next_scan += period;
+			if (next_scan <= now)
+				next_scan = now + period;
 		}
 		if (now >= next_resolve) {
 			if (!xs_netdev_mtu(d->cfg.uplink, &mtu))
@@ -347,30 +425,30 @@ static void main_loop(struct xs_daemon *d)
 			write_textfile(d);
 			next_resolve = now + 1000000000ULL;
 		}
-		timeout = (int)((next_scan - now) / 1000000) + 1;
+		/* to the nanosecond: poll's milliseconds made every scan late */
+		now = now_ns();
+		timeout.tv_sec = next_scan > now ? (next_scan - now) / 1000000000ULL : 0;
+		timeout.tv_nsec = next_scan > now ? (next_scan - now) % 1000000000ULL : 0;
 		pfd[0] = (struct pollfd){ .fd = d->sig_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
-		pfd[3] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
-		if (poll(pfd, 4, timeout) <= 0)
-			continue;
-		if (pfd[0].revents & POLLIN)
-			stop = on_signal(d);
-		if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
-			next_resolve = 0;
-		if (pfd[2].revents & POLLIN)
-			ring_buffer__consume(d->rb);
-		if (pfd[3].revents & POLLIN)
-			ctl_serve(d);
+		pfd[3] = (struct pollfd){ .fd = xs_ctl_server_fd(d->ctl), .events = POLLIN };
+		if (ppoll(pfd, 4, &timeout, NULL) > 0) {
+			if (pfd[0].revents & POLLIN)
+				stop = on_signal(d);
+			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
+				next_resolve = 0;
+			if (pfd[2].revents & POLLIN)
+				ring_buffer__consume(d->rb);
+		}
+		/* never blocks; every turn, so idle clients time out */
+		xs_ctl_server_run(d->ctl);
 	}
 }
 
 static void daemon_free(struct xs_daemon *d)
 {
-	if (d->ctl_fd >= 0) {
-		close(d->ctl_fd);
-		unlink(d->cfg.ctl_socket);
-	}
+	xs_ctl_server__destroy(d->ctl);
 	xs_nl_watch__destroy(d->nlw);
 	xs_dp__destroy(d->dp);
 	ring_buffer__free(d->rb);
@@ -384,6 +462,7 @@ static void daemon_free(struct xs_daemon *d)
 	close_fd(&d->sig_fd);
 	free(d->keys);
 	free(d->vals);
+	xs_lock_release(d->lock_path, d->lock_fd);	/* last: everything else is gone */
 	free(d);
 }
 
@@ -397,10 +476,12 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		return -ENOMEM;
 	d->cfg = *cfg;
 	d->o = o;
-	d->ctl_fd = d->flows_fd = d->steer_fd = d->config_fd = -1;
-	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = -1;
+	d->flows_fd = d->steer_fd = d->config_fd = -1;
+	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = d->lock_fd = -1;
 	d->start_ns = now_ns();
 	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
+	/* a client that closes early must not kill us (writes use MSG_NOSIGNAL too) */
+	signal(SIGPIPE, SIG_IGN);
 	xs_pathsel_init(&d->ps);
 	daemon_class_cfg(d);
 
@@ -411,6 +492,9 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 		if (d->cfg.metrics_file[0])
 			unlink(d->cfg.metrics_file);	/* stale figures would mislead */
 		print_stats(d);
+	} else {
+		/* leave no empty pin directories; one that holds pins stays */
+		xs_pin_dir_unmake(d->cfg.pin_dir, d->pin_made);
 	}
 	daemon_free(d);
 	return err;

@@ -11,6 +11,7 @@
 #include "lib/config.h"
 
 struct xs_daemon_opts {
+	const char *tenant;		/* --tenant (names the lock), or NULL */
 	const char *config_file;	/* for SIGHUP reloads; NULL: none */
 	bool no_need_wakeup;
 	bool no_encap;

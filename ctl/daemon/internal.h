@@ -7,6 +7,7 @@
 #define XS_DAEMON_INTERNAL_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #include "daemon/stats.h"
 
 struct ring_buffer;
+struct xs_ctl_server;
 
 #define SCAN_BATCH 1024
 #define XS_LAT_N 1024
@@ -50,7 +52,10 @@ struct xs_daemon {
 	struct xs_flow_key *keys;
 	struct xs_flow_stats *vals;
 	uint64_t start_ns;
-	int ctl_fd;
+	struct xs_ctl_server *ctl;	/* the control socket */
+	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */
+	char lock_path[128];
+	char pin_made[PATH_MAX];	/* the pin directories this run created */
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
 	struct xs_ctl_stats st;		/* counters (daemon/stats.h) */
@@ -106,7 +111,8 @@ int daemon_on_event(void *ctx, void *data, size_t len);	/* ring buffer callback 
 json_object *ctl_status(struct xs_daemon *d);
 json_object *ctl_paths(struct xs_daemon *d);
 json_object *ctl_stats(struct xs_daemon *d);
-void ctl_serve(struct xs_daemon *d);
+/* One request line (len bytes) to its reply, which the caller owns; never NULL. */
+json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len);
 void write_textfile(struct xs_daemon *d);
 
 /* stats.c: the counters with the gauges filled in */

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include "daemon/metrics.h"
 #include "daemon/stats.h"
 
@@ -153,6 +157,11 @@ void xs_prom_render(FILE *f, const char *tenant, json_object *status,
 
 	header(f, "xsteer_up", "gauge", "1 while the xsteer daemon answers.");
 	sample(f, "xsteer_up", tenant, NULL, NULL, NULL, 1);
+	/* a textfile a dead daemon left keeps saying 1: its age tells */
+	header(f, "xsteer_metrics_timestamp_seconds", "gauge",
+	       "When these figures were taken (Unix time); the textfile is rewritten every second.");
+	sample(f, "xsteer_metrics_timestamp_seconds", tenant, NULL, NULL, NULL,
+	       (unsigned long long)time(NULL));
 	header(f, "xsteer_heavy_hitters", "gauge", "Flows currently classified as heavy hitters.");
 	sample(f, "xsteer_heavy_hitters", tenant, NULL, NULL, NULL, u64_of(status, "heavy_hitters"));
 	header(f, "xsteer_steered_flows", "gauge", "Flows currently on an SRv6 path.");
@@ -167,26 +176,81 @@ void xs_prom_render(FILE *f, const char *tenant, json_object *status,
 		render_paths(f, tenant, paths);
 }
 
+/*
+ * node_exporter reads *.prom: write a temp file beside it, then rename it
+ * over. The directory may belong to another user (node_exporter's), who
+ * could plant a symlink or a file at any name there, so nothing here
+ * follows a name: the temp file gets a random name and is created with
+ * O_CREAT | O_EXCL | O_NOFOLLOW (a planted link or file makes it fail, not
+ * write elsewhere), it is written and chmod'ed through its fd, and rename(2)
+ * replaces whatever sits at the final name without following it. The
+ * directory is opened once per write with O_DIRECTORY, and the temp and
+ * final names are resolved in it (openat, renameat, unlinkat), so the
+ * directory cannot be switched under us between the steps.
+ */
+static int open_temp(int dfd, const char *base, char *name, size_t len)
+{
+	unsigned char rnd[6];
+	int fd, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -EIO;
+		snprintf(name, len, ".%s.%02x%02x%02x%02x%02x%02x.tmp", base, rnd[0], rnd[1],
+			 rnd[2], rnd[3], rnd[4], rnd[5]);
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd < 0 ? -errno : fd;
+	}
+	return -EEXIST;
+}
+
 int xs_prom_write_file(const char *path, const char *tenant, json_object *status,
 		       json_object *stats, json_object *paths)
 {
-	char tmp[PATH_MAX];
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	const char *base = strrchr(path, '/');
+	int dfd, fd, err = 0;
 	FILE *f;
-	int err = 0;
 
-	/* node_exporter reads *.prom: write beside it, then rename over it */
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
+	if (base) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - path) ? (int)(base - path) : 1, path);
+		base++;
+	} else {
+		snprintf(dir, sizeof(dir), ".");
+		base = path;
+	}
+	if (!*base || strlen(base) > NAME_MAX - 24)
+		return -ENAMETOOLONG;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
 		return -errno;
+	fd = open_temp(dfd, base, tmp, sizeof(tmp));
+	if (fd < 0) {
+		close(dfd);
+		return fd;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		goto out;
+	}
 	xs_prom_render(f, tenant, status, stats, paths);
-	if (fflush(f) || fsync(fileno(f)))
+	/*
+	 * No fsync: the file is rewritten every second and worthless after a
+	 * crash anyway; rename alone makes each version whole for the reader,
+	 * and an fsync would stall the controller's loop on a busy disk.
+	 */
+	if (fflush(f) || fchmod(fd, 0644))
 		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;
-	if (!err && rename(tmp, path))
+	if (!err && renameat(dfd, tmp, dfd, base))
 		err = -errno;
+out:
 	if (err)
-		unlink(tmp);
+		unlinkat(dfd, tmp, 0);
+	close(dfd);
 	return err;
 }

@@ -114,6 +114,15 @@ void xs_cfg_defaults(struct xs_cfg *c, const char *tenant);	/* tenant NULL: none
  */
 int xs_cfg_load(struct xs_cfg *c, const char *file, char *err, size_t errlen);
 /*
+ * The file must be a regular file of at most XS_CFG_SIZE_MAX bytes
+ * ("FILE: not a regular file (a FIFO): ...", "FILE: too large (N bytes):
+ * ..."), read whole before parsing. xs_cfg_load_buf() parses bytes already
+ * in memory (size of them, NUL bytes refused) as if read from file.
+ */
+#define XS_CFG_SIZE_MAX (1 << 20)
+int xs_cfg_load_buf(struct xs_cfg *c, const char *file, const char *data, size_t size, char *err,
+		    size_t errlen);
+/*
  * Checks of every value's range and across keys (ids and names unique,
  * paths have 1..16 SIDs, sr-source set when paths exist, heavy-rate-low <=
  * heavy-rate, idle-timeout > scan-period, umem-frames >= 2 x ring-size,

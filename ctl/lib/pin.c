@@ -42,26 +42,56 @@ int xs_pin_path(const char *dir, const char *name, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int mkdir_p(const char *dir)
+/* made: the first (topmost) directory this call created, "" if none */
+static int mkdir_p(const char *dir, char *made, size_t len)
 {
 	char tmp[PATH_MAX];
-	char *p;
+	size_t i, n;
 
-	snprintf(tmp, sizeof(tmp), "%s", dir);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
+	n = snprintf(tmp, sizeof(tmp), "%s", dir);
+	if (n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (i = 1; i <= n; i++) {
+		if ((tmp[i] != '/' && tmp[i] != '\0') || tmp[i - 1] == '/')
 			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) && errno != EEXIST)
+		tmp[i] = '\0';
+		if (!mkdir(tmp, 0700)) {
+			if (made && len && !made[0])
+				snprintf(made, len, "%s", tmp);
+		} else if (errno != EEXIST) {
 			return -errno;
-		*p = '/';
+		}
+		if (i < n)
+			tmp[i] = '/';
 	}
-	if (mkdir(tmp, 0700) && errno != EEXIST)
-		return -errno;
 	return 0;
 }
 
 int xs_pin_dir_prepare(const char *dir)
+{
+	return xs_pin_dir_create(dir, NULL, 0);
+}
+
+void xs_pin_dir_unmake(const char *dir, const char *made)
+{
+	char tmp[PATH_MAX], *slash;
+	size_t top = strlen(made);
+
+	if (!made[0] || strncmp(dir, made, top))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	/* deepest first; rmdir leaves any that holds something (pins) */
+	while (strlen(tmp) >= top) {
+		if (rmdir(tmp) && errno != ENOENT)
+			return;
+		slash = strrchr(tmp, '/');
+		if (!slash || slash == tmp)
+			return;
+		*slash = '\0';
+	}
+}
+
+int xs_pin_dir_create(const char *dir, char *made, size_t len)
 {
 	char probe[PATH_MAX];
 	struct statfs st;
@@ -82,7 +112,9 @@ int xs_pin_dir_prepare(const char *dir)
 			 "mount -t bpf bpf /sys/fs/bpf)", dir);
 		return -EINVAL;
 	}
-	err = mkdir_p(dir);
+	if (made && len)
+		made[0] = '\0';
+	err = mkdir_p(dir, made, len);
 	if (err)
 		xs_error("cannot create pin directory '%s': %s", dir, strerror(-err));
 	return err;

@@ -13,6 +13,10 @@ int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len);
 int xs_pin_path(const char *dir, const char *name, char *buf, size_t len);
 /* The directory (or its nearest existing parent) must be on a bpffs. */
 int xs_pin_dir_prepare(const char *dir);
+/* The same; made gets the topmost directory it created ("" if none). */
+int xs_pin_dir_create(const char *dir, char *made, size_t len);
+/* Remove the empty directories from dir up to made (xs_pin_dir_create's). */
+void xs_pin_dir_unmake(const char *dir, const char *made);
 /* Open a pinned map of dir by name; errors say what is missing. */
 int xs_pin_open_map(const char *dir, const char *name);
 /* Remove the pins of every xsteer map in dir, then dir itself. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "lib/config.h"
 
 static char dir[64];
@@ -346,9 +347,54 @@ Test(config, a_directory_is_not_a_file)
 	char err[256], want[256];
 
 	xs_cfg_defaults(&c, "blue");
-	snprintf(want, sizeof(want), "%s: cannot read: Is a directory", dir);
+	snprintf(want, sizeof(want), "%s: not a regular file (a directory): a configuration is "
+		 "a file of at most 1048576 bytes", dir);
 	cr_expect_eq(xs_cfg_load(&c, dir, err, sizeof(err)), -EINVAL);
 	cr_expect_str_eq(err, want);
+}
+
+Test(config, neither_a_device_nor_a_fifo)
+{
+	struct xs_cfg c;
+	char err[256], want[256];
+
+	xs_cfg_defaults(&c, "blue");
+	cr_expect_eq(xs_cfg_load(&c, "/dev/zero", err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "/dev/zero: not a regular file (a character device): a configuration "
+			 "is a file of at most 1048576 bytes");
+	snprintf(conf, sizeof(conf), "%s/fifo.conf", dir);
+	cr_assert_eq(mkfifo(conf, 0600), 0);
+	/* no writer: opening it must not wait for one */
+	snprintf(want, sizeof(want), "%s: not a regular file (a FIFO): a configuration is a file "
+		 "of at most 1048576 bytes", conf);
+	cr_expect_eq(xs_cfg_load(&c, conf, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, want);
+	unlink(conf);
+}
+
+Test(config, at_most_one_mebibyte)
+{
+	static char text[(1 << 20) + 2];
+	struct xs_cfg c;
+	char err[256], want[256];
+	FILE *f;
+
+	xs_cfg_defaults(&c, "blue");
+	memset(text, '\n', sizeof(text) - 1);
+	snprintf(conf, sizeof(conf), "%s/big.conf", dir);
+	f = fopen(conf, "w");
+	cr_assert(f);
+	fwrite(text, 1, 1 << 20, f);		/* exactly the limit: blank lines, fine */
+	fclose(f);
+	cr_expect_eq(xs_cfg_load(&c, conf, err, sizeof(err)), 0, "%s", err);
+	f = fopen(conf, "a");
+	fputc('\n', f);
+	fclose(f);
+	snprintf(want, sizeof(want), "%s: too large (1048577 bytes): a configuration has at most "
+		 "1048576", conf);
+	cr_expect_eq(xs_cfg_load(&c, conf, err, sizeof(err)), -EFBIG);
+	cr_expect_str_eq(err, want);
+	unlink(conf);
 }
 
 /* One bad value each: the exact message, with its line. */
