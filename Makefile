@@ -5,7 +5,7 @@ BUILD     ?= build
 CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap
+PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap libcurl
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
 CFLAGS    ?= -O2 -g
@@ -108,7 +108,11 @@ $(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp
 		$(filter %.c,$^) -o $@
 
 tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests $(BUILD)/tests/fuzz-srv6 \
-		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o
+		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o $(BUILD)/tests/etcd-check
+
+# tests/ns/test-etcd's driver: the etcd client against a real etcd
+$(BUILD)/tests/etcd-check: $(BUILD)/tests/fleet/etcd_check.o $(BUILD)/ctl/fleet/etcd.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router
 $(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o: tests/ns/%.bpf.c
