@@ -44,6 +44,19 @@ struct xs_cfg_path {
 	struct in6_addr sids[XS_SIDS_MAX];
 };
 
+/* [fleet]: shared state through etcd (issue 13); off when endpoints is "" */
+struct xs_fleet_cfg {
+	char endpoints[512];		/* "http://[fd00::1]:2379,..." */
+	char prefix[128];		/* key prefix, default /xsteer */
+	char host[64];			/* this host's name; "": gethostname() */
+	uint64_t lease_ttl_ms;		/* published state outlives a dead daemon this long */
+	char user[64];			/* with password-file: etcd user/password auth */
+	char password_file[256];
+	char cert_file[256];		/* TLS client certificate, key, CA */
+	char key_file[256];
+	char ca_file[256];
+};
+
 struct xs_cfg {
 	char tenant[16];
 	char dev[IFNAMSIZ];		/* host-facing interface in the tenant ns */
@@ -91,6 +104,8 @@ struct xs_cfg {
 
 	unsigned int npaths;
 	struct xs_cfg_path paths[XS_PATHS_MAX];
+
+	struct xs_fleet_cfg fleet;
 };
 
 /*
