@@ -347,6 +347,8 @@ void ctl_serve(struct xs_daemon *d)
 		rep = ctl_metrics(d);
 	else if (!strcmp(cmd, "path-add"))
 		rep = ctl_path_add(d, req);
+	else if (!strcmp(cmd, "fleet"))
+		rep = daemon_fleet_view(d);
 	else if (!strcmp(cmd, "path-del")) {
 		uint64_t id = json_object_object_get_ex(req, "id", &v) ?
 			      json_object_get_uint64(v) : UINT64_MAX;

@@ -270,7 +270,9 @@ static int daemon_start(struct xs_daemon *d)
 		return err;
 	}
 	block_signals(d);
-	err = start_datapath(d);
+	/* after the signal mask: the fleet's threads must not take our signals */
+	err = daemon_fleet_create(d);
+	err = err ?: start_datapath(d);
 	if (err)
 		return err;
 	if (d->cfg.ctl_socket[0]) {
@@ -279,6 +281,9 @@ static int daemon_start(struct xs_daemon *d)
 			return d->ctl_fd;
 	}
 	d->nlw = xs_nl_watch__create();
+	err = daemon_fleet_start(d);
+	if (err)
+		return err;
 	if (!d->o->keep_caps) {
 		err = drop_caps();
 		if (err) {
@@ -325,7 +330,7 @@ static bool on_signal(struct xs_daemon *d)
 static void main_loop(struct xs_daemon *d)
 {
 	uint64_t next_scan = now_ns(), next_resolve = 0, now;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	bool stop = false;
 	uint32_t mtu;
 
@@ -342,6 +347,7 @@ static void main_loop(struct xs_daemon *d)
 				xs_dp_set_uplink_mtu(d->dp, mtu);
 			resolve_all(d, false);
 			write_textfile(d);
+			daemon_fleet_publish(d, false);
 			next_resolve = now + 1000000000ULL;
 		}
 		timeout = (int)((next_scan - now) / 1000000) + 1;
@@ -349,7 +355,8 @@ static void main_loop(struct xs_daemon *d)
 		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = d->ctl_fd, .events = POLLIN };
-		if (poll(pfd, 4, timeout) <= 0)
+		pfd[4] = (struct pollfd){ .fd = daemon_fleet_fd(d), .events = POLLIN };
+		if (poll(pfd, 5, timeout) <= 0)
 			continue;
 		if (pfd[0].revents & POLLIN)
 			stop = on_signal(d);
@@ -359,11 +366,14 @@ static void main_loop(struct xs_daemon *d)
 			ring_buffer__consume(d->rb);
 		if (pfd[3].revents & POLLIN)
 			ctl_serve(d);
+		if (pfd[4].revents & POLLIN)
+			daemon_fleet_policy(d);
 	}
 }
 
 static void daemon_free(struct xs_daemon *d)
 {
+	daemon_fleet_free(d);
 	if (d->ctl_fd >= 0) {
 		close(d->ctl_fd);
 		unlink(d->cfg.ctl_socket);

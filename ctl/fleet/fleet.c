@@ -54,6 +54,7 @@ struct xs_fleet {
 	pthread_cond_t cond;	/* quit */
 	struct xs_fleet_local local;	/* from the daemon */
 	bool local_set;
+	bool kick;		/* publish now (a decision was made) */
 	struct xs_segload seg;	/* others' load, for the choice */
 	char *view;		/* JSON text of the last read */
 	uint64_t view_ns;
@@ -61,6 +62,7 @@ struct xs_fleet {
 	unsigned int npol;
 	uint64_t pol_gen;
 	int64_t pol_rev;
+	double pol_rx_unix, pol_taken_unix;	/* wall clock: watch event, daemon took it */
 	/* counters and state, for the view */
 	uint64_t errors, reconnects, publishes, reads, lease_renewals, policy_updates,
 		 policy_errors;
@@ -75,6 +77,14 @@ struct xs_fleet {
 	struct pol_entry *wpol;
 	unsigned int nwpol;
 };
+
+static double unix_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static uint64_t mono_ns(void)
 {
@@ -246,11 +256,15 @@ int xs_fleet_fd(const struct xs_fleet *f)
 	return f->efd;
 }
 
-void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l)
+void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l, bool now)
 {
 	pthread_mutex_lock(&f->lock);
 	memcpy(&f->local, l, sizeof(*l));
 	f->local_set = true;
+	if (now) {
+		f->kick = true;
+		pthread_cond_broadcast(&f->cond);
+	}
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -275,6 +289,7 @@ bool xs_fleet_policy(struct xs_fleet *f, uint64_t *gen, struct xs_cfg_path *path
 		*n = f->npol;
 		if (rev)
 			*rev = f->pol_rev;
+		f->pol_taken_unix = unix_now();
 	}
 	pthread_mutex_unlock(&f->lock);
 	return changed;
@@ -308,6 +323,8 @@ json_object *xs_fleet_view(struct xs_fleet *f)
 	json_object_object_add(st, "policy_errors", json_object_new_uint64(f->policy_errors));
 	json_object_object_add(st, "policy_revision", json_object_new_int64(f->pol_rev));
 	json_object_object_add(st, "policy_paths", json_object_new_uint64(f->npol));
+	json_object_object_add(st, "policy_received_unix", json_object_new_double(f->pol_rx_unix));
+	json_object_object_add(st, "policy_applied_unix", json_object_new_double(f->pol_taken_unix));
 	json_object_object_add(st, "last_error", f->last_error[0] ?
 			       json_object_new_string(f->last_error) : NULL);
 	pthread_mutex_unlock(&f->lock);
@@ -549,8 +566,10 @@ static void wait_ms(struct xs_fleet *f, uint64_t ms)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&f->lock);
-	if (!atomic_load(&f->quit))
-		pthread_cond_timedwait(&f->cond, &f->lock, &ts);
+	while (!atomic_load(&f->quit) && !f->kick &&
+	       pthread_cond_timedwait(&f->cond, &f->lock, &ts) != ETIMEDOUT)
+		;
+	f->kick = false;
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -682,6 +701,7 @@ static void pol_publish(struct xs_fleet *f, int64_t rev)
 	f->npol = f->nwpol;
 	f->pol_gen++;
 	f->pol_rev = rev;
+	f->pol_rx_unix = unix_now();
 	f->policy_updates++;
 	pthread_mutex_unlock(&f->lock);
 	if (write(f->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)

@@ -123,8 +123,12 @@ void xs_fleet__destroy(struct xs_fleet *f);
 
 /* Readable (eventfd) when the desired paths changed; read it to clear. */
 int xs_fleet_fd(const struct xs_fleet *f);
-/* The daemon's state for the next publish (copied). */
-void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l);
+/*
+ * The daemon's state for the next publish (copied). now: a decision was
+ * just made; the fleet thread publishes (and reads) at once instead of at
+ * the end of its period, so other hosts see it sooner.
+ */
+void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l, bool now);
 /* The other daemons' load per segment (empty while etcd is unreachable). */
 void xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
 /*

@@ -149,12 +149,13 @@ int xs_pool_parse(const char *s);	/* -EINVAL when unknown */
  * documentation checks (tests/unit/test_schema.c) all read it.
  */
 enum xs_cfg_sect { XS_SECT_NONE = 0, XS_SECT_XSTEER, XS_SECT_CLASS, XS_SECT_CONG,
-		   XS_SECT_TABLES, XS_SECT_PATH, XS_SECT__N };
+		   XS_SECT_TABLES, XS_SECT_FLEET, XS_SECT_PATH, XS_SECT__N };
 extern const char *const xs_cfg_sect_names[XS_SECT__N];
 
 enum xs_cfg_type {
 	XS_T_IFNAME, XS_T_NETNS, XS_T_ABSPATH, XS_T_ADDR6, XS_T_CHOICE,
 	XS_T_UINT, XS_T_POW2, XS_T_RATE, XS_T_BYTES, XS_T_DUR, XS_T_DUR_US,
+	XS_T_URLS, XS_T_KEYPFX, XS_T_NAME,	/* [fleet]: etcd endpoints, key prefix, host/user */
 };
 
 #define XS_KF_RELOAD	0x1	/* SIGHUP applies a new value */
