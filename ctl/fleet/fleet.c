@@ -576,8 +576,7 @@ static void wait_ms(struct xs_fleet *f, uint64_t ms)
 /* Lost etcd: count, log once per outage, fall back to local decisions. */
 static void lost(struct xs_fleet *f, struct xs_etcd *e, bool *logged)
 {
-	bool was = atomic_exchange(&f->connected, false);
-
+	atomic_store(&f->connected, false);
 	f->wstop = true;
 	pthread_mutex_lock(&f->lock);
 	f->errors++;
@@ -589,7 +588,6 @@ static void lost(struct xs_fleet *f, struct xs_etcd *e, bool *logged)
 			"policies until etcd answers\n", xs_etcd_error(e));
 		*logged = true;
 	}
-	(void)was;
 }
 
 static int connect_fleet(struct xs_fleet *f, struct xs_etcd *e)
@@ -635,7 +633,9 @@ static void *fleet_main(void *arg)
 				lost(f, e, &logged);
 			} else {
 				if (ever) {
+					pthread_mutex_lock(&f->lock);
 					f->reconnects++;
+					pthread_mutex_unlock(&f->lock);
 					pr_warn("fleet: etcd %s answers again: new lease %llx, state "
 						"put again, policies read again\n",
 						xs_etcd_endpoint(e), (unsigned long long)f->lease);

@@ -8,7 +8,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "fleet/etcd.h"
 #include "fleet/fleet.h"
 
@@ -234,4 +238,110 @@ Test(fleet, base64_round_trip)
 	cr_assert_eq(xs_b64_decode("L2E=", 4, back), 2);
 	cr_assert_eq(xs_b64_decode("L2E*", 4, back), -EINVAL);
 	cr_assert_eq(xs_b64_decode("L2=E", 4, back), -EINVAL);
+}
+
+/* ---- [fleet] in the configuration file, and the credential files ---- */
+
+static int load_text(const char *text, struct xs_cfg *c, char *err, size_t errlen)
+{
+	char path[] = "/tmp/xs-test-fleet-XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	xs_cfg_defaults(c, "blue");
+	rc = xs_cfg_load(c, path, err, errlen);
+	if (!rc)
+		rc = xs_cfg_validate(c, err, errlen);
+	/* messages name the file: keep what follows it */
+	if (rc && !strncmp(err, path, strlen(path)))
+		memmove(err, err + strlen(path), strlen(err + strlen(path)) + 1);
+	unlink(path);
+	return rc;
+}
+
+Test(fleet, config_keys)
+{
+	static struct xs_cfg c;
+	char err[300] = "";
+
+	xs_cfg_defaults(&c, "blue");
+	cr_assert_str_eq(c.fleet.endpoints, "", "off by default");
+	cr_assert_str_eq(c.fleet.prefix, "/xsteer");
+	cr_assert_eq(c.fleet.lease_ttl_ms, 10000);
+	cr_assert_eq(load_text("[fleet]\nendpoints = http://[fd00::1]:2379, https://etcd.example:2379\n"
+			       "prefix = /dc1/xsteer\nhost = rack1-h07\nlease-ttl = 3s\n"
+			       "user = xsteer\npassword-file = /etc/xsteer/pw\n", &c, err, sizeof(err)),
+		     0, "%s", err);
+	cr_assert_str_eq(c.fleet.endpoints, "http://[fd00::1]:2379, https://etcd.example:2379");
+	cr_assert_str_eq(c.fleet.prefix, "/dc1/xsteer");
+	cr_assert_str_eq(c.fleet.host, "rack1-h07");
+	cr_assert_eq(c.fleet.lease_ttl_ms, 3000);
+	cr_assert_str_eq(c.fleet.password_file, "/etc/xsteer/pw");
+}
+
+Test(fleet, config_errors)
+{
+	static const struct { const char *text, *msg; } bad[] = {
+		{ "[fleet]\nendpoints = etcd:2379\n", ":2: [fleet] endpoints: bad value 'etcd:2379': "
+		  "expected etcd endpoints like http://[fd00::1]:2379, separated by ','" },
+		{ "[fleet]\nendpoints = http://a:1,,ftp://b\n", ":2: [fleet] endpoints: bad value "
+		  "'http://a:1,,ftp://b': expected etcd endpoints like http://[fd00::1]:2379, "
+		  "separated by ','" },
+		{ "[fleet]\nprefix = xsteer/\n", ":2: [fleet] prefix: bad value 'xsteer/': expected "
+		  "a key prefix like /xsteer (starting with '/', not ending with one, no blanks)" },
+		{ "[fleet]\nhost = a/b\n", ":2: [fleet] host: bad value 'a/b': expected letters, "
+		  "digits, '-', '_' or '.'" },
+		{ "[fleet]\nlease-ttl = 1s\n", ":2: [fleet] lease-ttl: bad value '1s': expected 2s "
+		  "to 1h" },
+		{ "[fleet]\npassword-file = pw\n", ":2: [fleet] password-file: bad value 'pw': "
+		  "expected an absolute path of at most 255 characters" },
+		{ "[fleet]\nendpoint = http://a:1\n", ":2: [fleet] endpoint: unknown key: did you mean "
+		  "'endpoints'?" },
+	};
+	static struct xs_cfg c;
+	char err[300];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(load_text(bad[i].text, &c, err, sizeof(err)), -EINVAL, "%s", bad[i].text);
+		cr_expect_str_eq(err, bad[i].msg);
+	}
+}
+
+Test(fleet, credential_files_checked)
+{
+	static struct xs_cfg c;
+	struct xs_fleet *f = NULL;
+	char pw[] = "/tmp/xs-test-pw-XXXXXX", err[300];
+	int fd = mkstemp(pw);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "s3cret\n", 7), 7);
+	close(fd);
+	xs_cfg_defaults(&c, "blue");
+	snprintf(c.fleet.endpoints, sizeof(c.fleet.endpoints), "http://[fd00::1]:2379");
+	snprintf(c.fleet.user, sizeof(c.fleet.user), "xsteer");
+	snprintf(c.fleet.password_file, sizeof(c.fleet.password_file), "%s", pw);
+	chmod(pw, 0640);
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), -EPERM);
+	cr_assert(strstr(err, "mode 0640 lets the group or others read it; chmod 600"), "%s", err);
+	chmod(pw, 0600);
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), 0,
+		     "%s", err);
+	xs_fleet__destroy(f);	/* never started: no thread, no network */
+	/* a user without a password file, a certificate without its key */
+	c.fleet.password_file[0] = '\0';
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "[fleet]: 'user' and 'password-file' go together");
+	c.fleet.user[0] = '\0';
+	snprintf(c.fleet.cert_file, sizeof(c.fleet.cert_file), "%s", pw);
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), -EINVAL);
+	cr_assert_str_eq(err, "[fleet]: 'cert-file' and 'key-file' go together");
+	/* the endpoint list is checked at create */
+	c.fleet.cert_file[0] = '\0';
+	snprintf(c.fleet.endpoints, sizeof(c.fleet.endpoints), "gopher://x");
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "bad etcd endpoint 'gopher://x'"), "%s", err);
+	unlink(pw);
 }
