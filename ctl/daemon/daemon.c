@@ -249,6 +249,10 @@ static int daemon_start(struct xs_daemon *d)
 {
 	int err;
 
+	/* [fleet]'s settings and credential files, before anything is attached */
+	err = daemon_fleet_create(d);
+	if (err)
+		return err;
 	if (d->cfg.host_if[0]) {
 		err = check_host_offloads(d->cfg.host_if);
 		if (err)
@@ -270,9 +274,7 @@ static int daemon_start(struct xs_daemon *d)
 		return err;
 	}
 	block_signals(d);
-	/* after the signal mask: the fleet's threads must not take our signals */
-	err = daemon_fleet_create(d);
-	err = err ?: start_datapath(d);
+	err = start_datapath(d);
 	if (err)
 		return err;
 	if (d->cfg.ctl_socket[0]) {
@@ -281,6 +283,7 @@ static int daemon_start(struct xs_daemon *d)
 			return d->ctl_fd;
 	}
 	d->nlw = xs_nl_watch__create();
+	/* after the signal mask: the fleet's threads must not take our signals */
 	err = daemon_fleet_start(d);
 	if (err)
 		return err;
