@@ -23,7 +23,8 @@ int daemon_fleet_create(struct xs_daemon *d)
 		return 0;
 	d->fleet_paths = calloc(XS_PATHS_MAX, sizeof(*d->fleet_paths));
 	d->flocal = calloc(1, sizeof(*d->flocal));
-	if (!d->fleet_paths || !d->flocal) {
+	d->fseg = calloc(1, sizeof(*d->fseg));
+	if (!d->fleet_paths || !d->flocal || !d->fseg) {
 		xs_error("fleet: out of memory");
 		return -ENOMEM;
 	}
@@ -52,6 +53,7 @@ void daemon_fleet_free(struct xs_daemon *d)
 	d->fleet = NULL;
 	free(d->fleet_paths);
 	free(d->flocal);
+	free(d->fseg);
 }
 
 int daemon_fleet_fd(const struct xs_daemon *d)
@@ -62,13 +64,13 @@ int daemon_fleet_fd(const struct xs_daemon *d)
 /* The heavy-pool choice with the others' load on each path's segments. */
 int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f)
 {
-	static struct xs_segload sl;	/* the controller's thread only */
+	struct xs_segload *sl = d->fseg;
 	uint64_t fleet_bps[XS_PATHS_MAX] = { 0 };
 
-	xs_fleet_segload(d->fleet, &sl);
-	for (uint32_t i = 0; i < XS_PATHS_MAX && sl.n; i++)
+	xs_fleet_segload(d->fleet, sl);
+	for (uint32_t i = 0; i < XS_PATHS_MAX && sl->n; i++)
 		if (d->paths[i].present)
-			fleet_bps[i] = xs_segload_path(&sl, d->paths[i].cp.sids,
+			fleet_bps[i] = xs_segload_path(sl, d->paths[i].cp.sids,
 						       d->paths[i].cp.nsids);
 	return xs_fleet_pick(&d->ps, fleet_bps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX,
 			     now_ns(), (uint32_t)rand_r(&d->seed));
@@ -146,9 +148,13 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
  */
 void daemon_apply_paths(struct xs_daemon *d)
 {
-	static struct xs_cfg_path want[XS_PATHS_MAX];	/* the controller's thread only */
+	struct xs_cfg_path *want = malloc(XS_PATHS_MAX * sizeof(*want));
 	unsigned int n = d->cfg.npaths, i, j;
 
+	if (!want) {
+		pr_warn("paths: out of memory: the running paths stay\n");
+		return;
+	}
 	if (d->fleet && d->nfleet && d->cfg.sr_source_set)
 		n = xs_fleet_merge_paths(d->cfg.paths, d->cfg.npaths, d->fleet_paths, d->nfleet,
 					 want);
@@ -165,6 +171,7 @@ void daemon_apply_paths(struct xs_daemon *d)
 		if (np && !d->paths[i].present && !path_install(d, np))
 			path_resolve(d, &d->paths[i], true);
 	}
+	free(want);
 }
 
 /* The fleet's desired paths changed (its eventfd woke the main loop). */

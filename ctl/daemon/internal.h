@@ -66,6 +66,7 @@ struct xs_daemon {
 	unsigned int nfleet;
 	struct xs_cfg_path *fleet_paths;	/* XS_PATHS_MAX */
 	struct xs_fleet_local *flocal;		/* scratch for publishing */
+	struct xs_segload *fseg;		/* scratch for the choice */
 	uint64_t fleet_kick_ns;			/* the last publish-now */
 };
 
