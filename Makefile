@@ -45,7 +45,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 demo
+.PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 demo demo-fleet
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -128,6 +128,11 @@ test: deps
 demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo $(DEMO_ARGS)
+
+# Fleet mode: two hosts, with and without etcd's shared view (scripts/demo-fleet).
+demo-fleet: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo-fleet $(DEMO_ARGS)
 
 # every benchmark, one after the other (never in parallel: they measure CPU)
 bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \
