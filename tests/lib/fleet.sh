@@ -97,6 +97,9 @@ xs_fleet_etcd()
 ctl() { xs_etcdctl "$K" "$URL" "$@"; }
 
 # --- the daemons ---
+# The congestion reaction is off (no number of signals, no RTO moves): it
+# would move a collided elephant after it suffered losses; these runs
+# compare where the elephants are placed.
 conf() {	# N FLEET(0|1)
 	cat <<CONF
 [xsteer]
@@ -109,6 +112,7 @@ idle-timeout = 3s
 [congestion]
 signals = 1000000
 periods = 1000
+rto-gap = 60s
 [path via-a]
 id = 1
 pool = heavy
