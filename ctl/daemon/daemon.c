@@ -283,10 +283,6 @@ static int daemon_start(struct xs_daemon *d)
 			return d->ctl_fd;
 	}
 	d->nlw = xs_nl_watch__create();
-	/* after the signal mask: the fleet's threads must not take our signals */
-	err = daemon_fleet_start(d);
-	if (err)
-		return err;
 	if (!d->o->keep_caps) {
 		err = drop_caps();
 		if (err) {
@@ -294,6 +290,13 @@ static int daemon_start(struct xs_daemon *d)
 			return err;
 		}
 	}
+	/*
+	 * Capabilities and the signal mask are per thread and inherited: the
+	 * fleet's threads start with neither our capabilities nor our signals.
+	 */
+	err = daemon_fleet_start(d);
+	if (err)
+		return err;
 	pr_info("datapath: %d queue(s) on %s, uplink %s (MTU %u), %u path(s); adopted %llu "
 		"steered flow(s)\n", xs_dp_queue_count(d->dp), d->cfg.dev, d->cfg.uplink,
 		xs_dp_uplink_mtu(d->dp), d->cfg.npaths, (unsigned long long)d->st.adopted);
