@@ -29,8 +29,8 @@ UNITDIR   ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BPF_HDRS  := $(wildcard xdp/*.h)
-# ctl/ has three rooms: cli/ (one file per command), daemon/ (the
-# controller), lib/ (what both use)
+# ctl/ has four rooms: cli/ (one file per command), daemon/ (the
+# controller), lib/ (what both use), fleet/ (fleet mode's etcd side)
 CTL_SRCS  := $(wildcard ctl/*/*.c)
 CTL_HDRS  := $(wildcard ctl/*/*.h)
 CTL_OBJS  := $(CTL_SRCS:%.c=$(BUILD)/%.o)
