@@ -5,7 +5,7 @@ BUILD     ?= build
 CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap
+PKGS      := libxdp libbpf libelf zlib json-c libmnl inih libcap libcurl
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
 CFLAGS    ?= -O2 -g
@@ -29,8 +29,8 @@ UNITDIR   ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BPF_HDRS  := $(wildcard xdp/*.h)
-# ctl/ has three rooms: cli/ (one file per command), daemon/ (the
-# controller), lib/ (what both use)
+# ctl/ has four rooms: cli/ (one file per command), daemon/ (the
+# controller), lib/ (what both use), fleet/ (fleet mode's etcd side)
 CTL_SRCS  := $(wildcard ctl/*/*.c)
 CTL_HDRS  := $(wildcard ctl/*/*.h)
 CTL_OBJS  := $(CTL_SRCS:%.c=$(BUILD)/%.o)
@@ -46,7 +46,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 \
-	bench-detect bench-scale demo fuzz
+	bench-detect bench-scale demo demo-fleet fuzz
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -125,7 +125,7 @@ $(BUILD)/tests/fuzz-config: tests/fuzz/fuzz_config.c ctl/lib/config.c ctl/lib/cf
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(filter %.c,$^) -o $@ $(LDLIBS)
 
-$(BUILD)/tests/fuzz-api: tests/fuzz/fuzz_api.c $(wildcard ctl/lib/*.c ctl/daemon/*.c) $(AFX_SRCS) \
+$(BUILD)/tests/fuzz-api: tests/fuzz/fuzz_api.c $(wildcard ctl/lib/*.c ctl/daemon/*.c ctl/fleet/*.c) $(AFX_SRCS) \
 		$(CTL_HDRS) $(BPF_HDRS) $(BUILD)/xsteer.skel.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(filter %.c,$^) -o $@ $(LDLIBS)
@@ -135,7 +135,11 @@ FUZZ_SECS ?= 600
 
 tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests \
 		$(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz-%) \
-		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o
+		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o $(BUILD)/tests/etcd-check
+
+# tests/ns/test-etcd's driver: the etcd client against a real etcd
+$(BUILD)/tests/etcd-check: $(BUILD)/tests/fleet/etcd_check.o $(BUILD)/ctl/fleet/etcd.o
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router
 $(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o: $(BUILD)/tests/%.bpf.o: tests/ns/%.bpf.c
@@ -163,6 +167,11 @@ fuzz: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz-%)
 demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo $(DEMO_ARGS)
+
+# Fleet mode: two hosts, with and without etcd's shared view (scripts/demo-fleet).
+demo-fleet: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo-fleet $(DEMO_ARGS)
 
 # every benchmark, one after the other (never in parallel: they measure CPU)
 bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \

@@ -6,7 +6,7 @@
 # option: "-s,--long=METAVAR", "--long=METAVAR", "-s,--long" or "--long".
 # tests/ops/test-docs fails when the two differ.
 
-_xsteer_cmds='attach detach flows stats run steer status paths path top help'
+_xsteer_cmds='attach detach flows stats run steer status paths path top fleet help'
 _xsteer_global='-j --json -v --verbose -h --help -V --version'
 
 declare -gA _xsteer_opts=(
@@ -22,8 +22,9 @@ declare -gA _xsteer_opts=(
 	[run]='-t,--tenant=NAME -c,--config=FILE -d,--dev=IF -u,--uplink=IF --host-if=IF
 		--netns=NAME --pin-dir=DIR --socket=PATH --metrics-file=PATH --hop-limit=N
 		-m,--mode=MODE --fastpath=HOW --flow-table-size=N --steer-table-size=N --frames=N
-		--ring-size=N --batch=N -p,--path=SPEC --no-need-wakeup --no-encap --keep-caps
-		-j,--json -v,--verbose -h,--help'
+		--ring-size=N --batch=N --fleet-endpoints=URLS --fleet-prefix=PREFIX
+		--fleet-host=NAME --fleet-lease-ttl=TIME -p,--path=SPEC --no-need-wakeup --no-encap
+		--keep-caps -j,--json -v,--verbose -h,--help'
 	[steer]='-d,--dev=IF -f,--flow=TUPLE -p,--path=ID --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'
 	[status]='-t,--tenant=NAME --socket=PATH -j,--json -v,--verbose -h,--help'
@@ -32,6 +33,7 @@ declare -gA _xsteer_opts=(
 		--prefix=PREFIX --encap=MODE --name=NAME -j,--json -v,--verbose -h,--help'
 	[top]='-t,--tenant=NAME --socket=PATH -i,--interval=TIME -n,--top=N --iterations=N
 		-j,--json -v,--verbose -h,--help'
+	[fleet]='-t,--tenant=NAME --socket=PATH -j,--json -v,--verbose -h,--help'
 	[help]='-j,--json -v,--verbose -h,--help'
 )
 

@@ -26,6 +26,8 @@ int cmd_status(struct xs_args *a);
 int cmd_paths(struct xs_args *a);
 int cmd_top(struct xs_args *a);
 int cmd_path(struct xs_args *a);
+int cmd_fleet(struct xs_args *a);
+extern const struct xs_opt fleet_opts[];
 int cmd_steer(struct xs_args *a);
 
 struct xs_flow_key;

@@ -33,6 +33,8 @@ static const struct xs_cmd commands[] = {
 	  paths_opts, cmd_paths },
 	{ "path", "Add or delete a path of the running daemon.", "add|del", path_opts, cmd_path },
 	{ "top", "Live view of the flows: rate, bytes, class, path, age.", NULL, top_opts, cmd_top },
+	{ "fleet", "Fleet mode: hosts, paths, load per segment, heavy hitters as etcd holds them.",
+	  NULL, fleet_opts, cmd_fleet },
 	{ "help", "Show the commands, or one command's help.", "[COMMAND]",
 	  help_opts, cmd_help },
 	{ NULL },

@@ -452,6 +452,12 @@ static json_object *api_metrics(struct xs_daemon *d, json_object *req)
 	return ctl_metrics(d);
 }
 
+static json_object *api_fleet(struct xs_daemon *d, json_object *req)
+{
+	(void)req;
+	return daemon_fleet_view(d);
+}
+
 static const struct api_cmd {
 	const char *name;
 	json_object *(*fn)(struct xs_daemon *d, json_object *req);
@@ -463,6 +469,7 @@ static const struct api_cmd {
 	{ "metrics", api_metrics },
 	{ "path-add", api_path_add },
 	{ "path-del", api_path_del },
+	{ "fleet", api_fleet },
 };
 
 json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len)

@@ -319,6 +319,10 @@ static int daemon_start(struct xs_daemon *d)
 {
 	int err;
 
+	/* [fleet]'s settings and credential files, before anything is attached */
+	err = daemon_fleet_create(d);
+	if (err)
+		return err;
 	if (d->cfg.host_if[0]) {
 		err = check_host_offloads(d->cfg.host_if);
 		if (err)
@@ -363,6 +367,13 @@ static int daemon_start(struct xs_daemon *d)
 			return err;
 		}
 	}
+	/*
+	 * Capabilities and the signal mask are per thread and inherited: the
+	 * fleet's threads start with neither our capabilities nor our signals.
+	 */
+	err = daemon_fleet_start(d);
+	if (err)
+		return err;
 	pr_info("datapath: %d queue(s) on %s, uplink %s (MTU %u), %u path(s); adopted %llu "
 		"steered flow(s)\n", xs_dp_queue_count(d->dp), d->cfg.dev, d->cfg.uplink,
 		xs_dp_uplink_mtu(d->dp), d->cfg.npaths, (unsigned long long)d->st.adopted);
@@ -402,7 +413,7 @@ static bool on_signal(struct xs_daemon *d)
 static void main_loop(struct xs_daemon *d)
 {
 	uint64_t next_scan = now_ns(), next_resolve = 0, now;
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	bool stop = false;
 	uint32_t mtu;
 
@@ -423,6 +434,7 @@ static void main_loop(struct xs_daemon *d)
 				xs_dp_set_uplink_mtu(d->dp, mtu);
 			resolve_all(d, false);
 			write_textfile(d);
+			daemon_fleet_publish(d, false);
 			next_resolve = now + 1000000000ULL;
 		}
 		/* to the nanosecond: poll's milliseconds made every scan late */
@@ -433,13 +445,16 @@ static void main_loop(struct xs_daemon *d)
 		pfd[1] = (struct pollfd){ .fd = d->nlw ? xs_nl_watch_fd(d->nlw) : -1, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = ring_buffer__epoll_fd(d->rb), .events = POLLIN };
 		pfd[3] = (struct pollfd){ .fd = xs_ctl_server_fd(d->ctl), .events = POLLIN };
-		if (ppoll(pfd, 4, &timeout, NULL) > 0) {
+		pfd[4] = (struct pollfd){ .fd = daemon_fleet_fd(d), .events = POLLIN };
+		if (ppoll(pfd, 5, &timeout, NULL) > 0) {
 			if (pfd[0].revents & POLLIN)
 				stop = on_signal(d);
 			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
 				next_resolve = 0;
 			if (pfd[2].revents & POLLIN)
 				ring_buffer__consume(d->rb);
+			if (pfd[4].revents & POLLIN)
+				daemon_fleet_policy(d);
 		}
 		/* never blocks; every turn, so idle clients time out */
 		xs_ctl_server_run(d->ctl);
@@ -448,6 +463,7 @@ static void main_loop(struct xs_daemon *d)
 
 static void daemon_free(struct xs_daemon *d)
 {
+	daemon_fleet_free(d);
 	xs_ctl_server__destroy(d->ctl);
 	xs_nl_watch__destroy(d->nlw);
 	xs_dp__destroy(d->dp);

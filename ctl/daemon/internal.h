@@ -24,6 +24,8 @@
 
 struct ring_buffer;
 struct xs_ctl_server;
+struct xs_fleet;
+struct xs_fleet_local;
 
 #define SCAN_BATCH 1024
 #define XS_LAT_N 1024
@@ -63,6 +65,14 @@ struct xs_daemon {
 	uint64_t lat_us[XS_LAT_N];
 	uint32_t nlat;
 	unsigned int seed;
+	/* fleet mode (NULL: off): desired paths from etcd, as last applied */
+	struct xs_fleet *fleet;
+	uint64_t fleet_gen;
+	unsigned int nfleet;
+	struct xs_cfg_path *fleet_paths;	/* XS_PATHS_MAX */
+	struct xs_fleet_local *flocal;		/* scratch for publishing */
+	struct xs_segload *fseg;		/* scratch for the choice */
+	uint64_t fleet_kick_ns;			/* the last publish-now */
 };
 
 static inline uint64_t now_ns(void)
@@ -120,6 +130,17 @@ void daemon_stats(struct xs_daemon *d, struct xs_ctl_stats *out);
 
 /* reload.c */
 void daemon_reload(struct xs_daemon *d);
+
+/* fleet.c: fleet mode's hooks (all no-ops when it is off) */
+int daemon_fleet_create(struct xs_daemon *d);
+int daemon_fleet_start(struct xs_daemon *d);
+void daemon_fleet_free(struct xs_daemon *d);
+int daemon_fleet_fd(const struct xs_daemon *d);
+int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f);
+void daemon_fleet_publish(struct xs_daemon *d, bool now);
+void daemon_fleet_policy(struct xs_daemon *d);
+json_object *daemon_fleet_view(struct xs_daemon *d);
+void daemon_apply_paths(struct xs_daemon *d);
 
 /* daemon.c */
 int daemon_write_xdp_config(struct xs_daemon *d);

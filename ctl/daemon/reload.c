@@ -9,7 +9,6 @@ void daemon_reload(struct xs_daemon *d)
 {
 	struct xs_cfg *nc;
 	char err[512];
-	unsigned int i;
 
 	if (!d->o->config_file) {
 		pr_warn("SIGHUP: no --config file to reload\n");
@@ -30,21 +29,10 @@ void daemon_reload(struct xs_daemon *d)
 	xs_cfg_copy_reloadable(&d->cfg, nc);
 	daemon_class_cfg(d);
 	daemon_write_xdp_config(d);
-	/* paths: removed or changed ones go (their flows move), new ones come */
-	for (i = 0; i < XS_PATHS_MAX; i++) {
-		const struct xs_cfg_path *np = NULL;
-		unsigned int j;
-
-		for (j = 0; j < nc->npaths; j++)
-			if (nc->paths[j].id == i)
-				np = &nc->paths[j];
-		if (d->paths[i].present && (!np || memcmp(np, &d->paths[i].cp, sizeof(*np))))
-			path_remove(d, i);
-		if (np && !d->paths[i].present && !path_install(d, np))
-			path_resolve(d, &d->paths[i], true);
-	}
+	/* paths: the file's, under the fleet's desired ones ([fleet] needs a restart) */
 	memcpy(d->cfg.paths, nc->paths, sizeof(nc->paths));
 	d->cfg.npaths = nc->npaths;
+	daemon_apply_paths(d);
 	free(nc);
 	pr_warn("SIGHUP: configuration reloaded from %s\n", d->o->config_file);
 }

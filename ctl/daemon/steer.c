@@ -66,7 +66,8 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 		f->move_pending = cur.flags & XS_STEER_F_PENDING;
 		return;
 	}
-	id = xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
+	id = d->fleet ? daemon_fleet_pick(d, f) :
+		xs_pathsel_pick_at(&d->ps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX, now_ns());
 	if (id < 0) {
 		d->st.no_path++;
 		return;
@@ -74,6 +75,7 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 	if (!steer_write(d, f, id)) {
 		flow_assign(d, f, id);
 		xs_switch_begin(f);	/* a switch like a move: its transient is not congestion */
+		daemon_fleet_publish(d, true);	/* fleet mode: tell the others now */
 	}
 }
 

@@ -117,7 +117,8 @@ static int check_keys(const struct xs_cfg *c, const struct chk *ck)
 			continue;
 		/* set up by hand (xsteer run without --tenant): "" means not used */
 		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR ||
-		     i == K_METRICS_FILE) &&
+		     i == K_METRICS_FILE ||
+		     (xs_cfg_schema[i].sect == XS_SECT_FLEET && i != K_FLEET_TTL)) &&
 		    !*((const char *)c + xs_cfg_schema[i].off))
 			continue;
 		xs_key_format(c, &xs_cfg_schema[i], val, sizeof(val));

@@ -36,7 +36,8 @@ static const char *const no_yes[] = { "no", "yes", NULL };
 
 const char *const xs_cfg_sect_names[XS_SECT__N] = {
 	[XS_SECT_XSTEER] = "xsteer", [XS_SECT_CLASS] = "classifier",
-	[XS_SECT_CONG] = "congestion", [XS_SECT_TABLES] = "tables", [XS_SECT_PATH] = "path",
+	[XS_SECT_CONG] = "congestion", [XS_SECT_TABLES] = "tables", [XS_SECT_FLEET] = "fleet",
+	[XS_SECT_PATH] = "path",
 };
 
 #define F(m) offsetof(struct xs_cfg, m), sizeof(((struct xs_cfg *)0)->m)
@@ -130,6 +131,30 @@ const struct xs_cfg_key xs_cfg_schema[K__N] = {
 			  "2048", NULL, "ring-size", 0, "N", "AF_XDP ring size (power of two)", 0 },
 	[K_BATCH] = { "batch", X_(TABLES), T_(UINT), F(batch), 1, 1024, NULL, "64", NULL,
 		      "batch", 0, "N", "frames per RX batch", 0 },
+	/* [fleet] (issue 13): off while endpoints is "" */
+	[K_FLEET_ENDPOINTS] = { "endpoints", X_(FLEET), T_(URLS), F(fleet.endpoints), 0, 0, NULL,
+				NULL, NULL, "fleet-endpoints", 0, "URLS",
+				"fleet mode: etcd endpoints, e.g. http://[fd00::1]:2379", 0 },
+	[K_FLEET_PREFIX] = { "prefix", X_(FLEET), T_(KEYPFX), F(fleet.prefix), 0, 0, NULL,
+			     "/xsteer", NULL, "fleet-prefix", 0, "PREFIX",
+			     "fleet mode: etcd key prefix", 0 },
+	[K_FLEET_HOST] = { "host", X_(FLEET), T_(NAME), F(fleet.host), 0, 0, NULL, NULL, NULL,
+			   "fleet-host", 0, "NAME", "fleet mode: this host's name (the hostname)",
+			   0 },
+	[K_FLEET_TTL] = { "lease-ttl", X_(FLEET), T_(DUR), F(fleet.lease_ttl_ms), 2000, MS_HOUR,
+			  NULL, "10s", NULL, "fleet-lease-ttl", 0, "TIME",
+			  "fleet mode: a dead daemon's state lasts this long", 0 },
+	[K_FLEET_USER] = { "user", X_(FLEET), T_(NAME), F(fleet.user), 0, 0, NULL, NULL, NULL,
+			   NULL, 0, NULL, "etcd user (with password-file)", 0 },
+	[K_FLEET_PASSWORD] = { "password-file", X_(FLEET), T_(ABSPATH), F(fleet.password_file),
+			       0, 0, NULL, NULL, NULL, NULL, 0, NULL,
+			       "the user's password; mode 0600 or refused", 0 },
+	[K_FLEET_CERT] = { "cert-file", X_(FLEET), T_(ABSPATH), F(fleet.cert_file), 0, 0, NULL,
+			   NULL, NULL, NULL, 0, NULL, "TLS client certificate (with key-file)", 0 },
+	[K_FLEET_KEY] = { "key-file", X_(FLEET), T_(ABSPATH), F(fleet.key_file), 0, 0, NULL, NULL,
+			  NULL, NULL, 0, NULL, "its key; mode 0600 or refused", 0 },
+	[K_FLEET_CA] = { "ca-file", X_(FLEET), T_(ABSPATH), F(fleet.ca_file), 0, 0, NULL, NULL,
+			 NULL, NULL, 0, NULL, "CA certificates to verify etcd's", 0 },
 };
 
 const struct xs_cfg_key *xs_cfg_keys(size_t *n)
@@ -234,10 +259,73 @@ static bool addr_usable(const struct in6_addr *a)
 	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a);
 }
 
+/*
+ * [fleet] text values: endpoints "http[s]://HOST:PORT" separated by ','; a
+ * key prefix "/a/b" (no trailing '/', no blanks); a host or user name of
+ * letters, digits, '-', '_', '.' (it becomes part of etcd keys).
+ */
+static int fleet_text_ok(enum xs_cfg_type t, const char *val, size_t size, char *why, size_t n)
+{
+	const char *p;
+
+	if (strlen(val) >= size) {
+		snprintf(why, n, "too long: at most %zu characters", size - 1);
+		return -EINVAL;
+	}
+	if (t == XS_T_URLS) {
+		char copy[512], *tok, *save = NULL;
+		bool any = false;
+
+		snprintf(copy, sizeof(copy), "%s", val);
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			size_t len;
+
+			while (xs_is_blank(*tok))
+				tok++;
+			len = strlen(tok);
+			while (len && xs_is_blank(tok[len - 1]))
+				tok[--len] = '\0';
+			if ((strncmp(tok, "http://", 7) || len <= 7) &&
+			    (strncmp(tok, "https://", 8) || len <= 8))
+				break;
+			if (strpbrk(tok, " \t"))
+				break;
+			any = true;
+		}
+		if (tok || !any) {
+			snprintf(why, n, "expected etcd endpoints like http://[fd00::1]:2379, "
+				 "separated by ','");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (t == XS_T_KEYPFX) {
+		if (val[0] != '/' || val[strlen(val) - 1] == '/' || strpbrk(val, " \t\n")) {
+			snprintf(why, n, "expected a key prefix like /xsteer (starting with '/', "
+				 "not ending with one, no blanks)");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	for (p = val; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || xs_is_digit(*p) ||
+		      *p == '-' || *p == '_' || *p == '.')) {
+			snprintf(why, n, "expected letters, digits, '-', '_' or '.'");
+			return -EINVAL;
+		}
+	return 0;
+}
+
 static int parse_text(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
 		      size_t n)
 {
 	switch (k->type) {
+	case XS_T_URLS:
+	case XS_T_KEYPFX:
+	case XS_T_NAME:
+		if (fleet_text_ok(k->type, val, k->size, why, n))
+			return -EINVAL;
+		break;
 	case XS_T_IFNAME:
 		if (!ifname_ok(val)) {
 			snprintf(why, n, "expected an interface name of 1 to %d characters "
@@ -380,6 +468,9 @@ int xs_key_parse(const struct xs_cfg_key *k, const char *val, union kval *v, cha
 	case XS_T_IFNAME:
 	case XS_T_NETNS:
 	case XS_T_ABSPATH:
+	case XS_T_URLS:
+	case XS_T_KEYPFX:
+	case XS_T_NAME:
 		return parse_text(k, val, v, why, n);
 	case XS_T_ADDR6:
 		return parse_addr6(val, v, why, n);
@@ -407,6 +498,9 @@ void xs_key_store(struct xs_cfg *c, const struct xs_cfg_key *k, const union kval
 	case XS_T_IFNAME:
 	case XS_T_NETNS:
 	case XS_T_ABSPATH:
+	case XS_T_URLS:
+	case XS_T_KEYPFX:
+	case XS_T_NAME:
 		snprintf(f, k->size, "%s", v->s);
 		return;
 	case XS_T_ADDR6:
@@ -455,6 +549,9 @@ void xs_key_format(const struct xs_cfg *c, const struct xs_cfg_key *k, char *buf
 	case XS_T_IFNAME:
 	case XS_T_NETNS:
 	case XS_T_ABSPATH:
+	case XS_T_URLS:
+	case XS_T_KEYPFX:
+	case XS_T_NAME:
 		snprintf(buf, n, "%.*s", (int)strnlen(f, k->size), f);
 		return;
 	case XS_T_ADDR6:

@@ -44,6 +44,19 @@ struct xs_cfg_path {
 	struct in6_addr sids[XS_SIDS_MAX];
 };
 
+/* [fleet]: shared state through etcd (issue 13); off when endpoints is "" */
+struct xs_fleet_cfg {
+	char endpoints[512];		/* "http://[fd00::1]:2379,..." */
+	char prefix[128];		/* key prefix, default /xsteer */
+	char host[64];			/* this host's name; "": gethostname() */
+	uint64_t lease_ttl_ms;		/* published state outlives a dead daemon this long */
+	char user[64];			/* with password-file: etcd user/password auth */
+	char password_file[256];
+	char cert_file[256];		/* TLS client certificate, key, CA */
+	char key_file[256];
+	char ca_file[256];
+};
+
 struct xs_cfg {
 	char tenant[16];
 	char dev[IFNAMSIZ];		/* host-facing interface in the tenant ns */
@@ -91,6 +104,8 @@ struct xs_cfg {
 
 	unsigned int npaths;
 	struct xs_cfg_path paths[XS_PATHS_MAX];
+
+	struct xs_fleet_cfg fleet;
 };
 
 /*
@@ -143,12 +158,13 @@ int xs_pool_parse(const char *s);	/* -EINVAL when unknown */
  * documentation checks (tests/unit/test_schema.c) all read it.
  */
 enum xs_cfg_sect { XS_SECT_NONE = 0, XS_SECT_XSTEER, XS_SECT_CLASS, XS_SECT_CONG,
-		   XS_SECT_TABLES, XS_SECT_PATH, XS_SECT__N };
+		   XS_SECT_TABLES, XS_SECT_FLEET, XS_SECT_PATH, XS_SECT__N };
 extern const char *const xs_cfg_sect_names[XS_SECT__N];
 
 enum xs_cfg_type {
 	XS_T_IFNAME, XS_T_NETNS, XS_T_ABSPATH, XS_T_ADDR6, XS_T_CHOICE,
 	XS_T_UINT, XS_T_POW2, XS_T_RATE, XS_T_BYTES, XS_T_DUR, XS_T_DUR_US,
+	XS_T_URLS, XS_T_KEYPFX, XS_T_NAME,	/* [fleet]: etcd endpoints, key prefix, host/user */
 };
 
 #define XS_KF_RELOAD	0x1	/* SIGHUP applies a new value */

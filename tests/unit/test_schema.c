@@ -149,7 +149,7 @@ Test(schema, run_options_come_from_the_schema)
 		cr_expect_str_eq(o->metavar, k[i].metavar, "--%s", o->name);
 		cr_expect_eq(xs_cfg_key_by_flag(o->name), &k[i]);
 	}
-	cr_expect_eq(keys, 15);
+	cr_expect_eq(keys, 19);	/* 15, and [fleet]'s endpoints, prefix, host, lease-ttl */
 	for (o = run_opts; o->name && strcmp(o->name, "mode"); o++)
 		;
 	cr_expect_str_eq(o->help, "XDP mode: native or skb");

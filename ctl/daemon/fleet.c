@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The daemon's side of fleet mode (ctl/fleet/ does the talking to etcd, in
+ * its own threads): start and stop them, hand them what to publish, choose
+ * heavy-pool paths with the fleet's load, apply the desired paths. Nothing
+ * here waits for etcd.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fleet/fleet.h"
+#include "lib/log.h"
+#include "lib/out.h"
+#include "daemon/internal.h"
+
+int daemon_fleet_create(struct xs_daemon *d)
+{
+	char err[512];
+	int rc;
+
+	if (!d->cfg.fleet.endpoints[0])
+		return 0;
+	d->fleet_paths = calloc(XS_PATHS_MAX, sizeof(*d->fleet_paths));
+	d->flocal = calloc(1, sizeof(*d->flocal));
+	d->fseg = calloc(1, sizeof(*d->fseg));
+	if (!d->fleet_paths || !d->flocal || !d->fseg) {
+		xs_error("fleet: out of memory");
+		return -ENOMEM;
+	}
+	rc = xs_fleet__create(&d->fleet, &d->cfg.fleet, d->cfg.tenant, d->cfg.encap_mode, err,
+			      sizeof(err));
+	if (rc)
+		xs_error("%s", err);
+	return rc;
+}
+
+int daemon_fleet_start(struct xs_daemon *d)
+{
+	int rc;
+
+	if (!d->fleet)
+		return 0;
+	rc = xs_fleet_start(d->fleet);
+	if (rc)
+		xs_error("fleet: cannot start its threads: %s", strerror(-rc));
+	return rc;
+}
+
+void daemon_fleet_free(struct xs_daemon *d)
+{
+	xs_fleet__destroy(d->fleet);	/* revokes the lease: we leave the view now */
+	d->fleet = NULL;
+	free(d->fleet_paths);
+	free(d->flocal);
+	free(d->fseg);
+}
+
+int daemon_fleet_fd(const struct xs_daemon *d)
+{
+	return d->fleet ? xs_fleet_fd(d->fleet) : -1;
+}
+
+/* The heavy-pool choice with the others' load on each path's segments. */
+int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f)
+{
+	struct xs_segload *sl = d->fseg;
+	uint64_t fleet_bps[XS_PATHS_MAX] = { 0 };
+
+	xs_fleet_segload(d->fleet, sl);
+	for (uint32_t i = 0; i < XS_PATHS_MAX && sl->n; i++)
+		if (d->paths[i].present)
+			fleet_bps[i] = xs_segload_path(sl, d->paths[i].cp.sids,
+						       d->paths[i].cp.nsids);
+	return xs_fleet_pick(&d->ps, fleet_bps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX,
+			     now_ns(), (uint32_t)rand_r(&d->seed));
+}
+
+static int by_rate_desc(const void *a, const void *b)
+{
+	const struct xs_fleet_heavy *x = a, *y = b;
+
+	return x->rate_bps < y->rate_bps ? 1 : x->rate_bps > y->rate_bps ? -1 : 0;
+}
+
+/*
+ * What the fleet thread publishes next: paths with their load (the current
+ * rates of their flows), the fastest heavy hitters. now: right after a
+ * decision (at most every 100 ms), so the other hosts learn of it at their
+ * next read rather than a period later.
+ */
+void daemon_fleet_publish(struct xs_daemon *d, bool now)
+{
+	struct xs_fleet_local *l = d->flocal;
+	uint32_t slot[XS_PATHS_MAX];
+	struct xs_cflow *f;
+	uint64_t t = now_ns();
+	unsigned int i;
+
+	if (!d->fleet)
+		return;
+	if (now) {
+		if (t < d->fleet_kick_ns + 100000000ULL)
+			return;
+		d->fleet_kick_ns = t;
+	}
+	l->npaths = l->nheavy = 0;
+	for (i = 0; i < XS_PATHS_MAX; i++) {
+		struct xs_fleet_path *p = &l->paths[l->npaths];
+
+		slot[i] = UINT32_MAX;
+		if (!d->paths[i].present)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->id = i;
+		p->pool = d->paths[i].cp.pool;
+		p->nsids = d->paths[i].cp.nsids;
+		memcpy(p->sids, d->paths[i].cp.sids, sizeof(p->sids));
+		slot[i] = l->npaths++;
+	}
+	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f)) {
+		if (f->path_id < XS_PATHS_MAX && slot[f->path_id] != UINT32_MAX) {
+			l->paths[slot[f->path_id]].load_bps += (uint64_t)f->cls.rate_bps;
+			l->paths[slot[f->path_id]].flows++;
+		}
+		if (!f->cls.heavy)
+			continue;
+		/* the fastest XS_FLEET_HEAVY_MAX: the slowest goes when full */
+		if (l->nheavy == XS_FLEET_HEAVY_MAX) {
+			qsort(l->heavy, l->nheavy, sizeof(l->heavy[0]), by_rate_desc);
+			if (l->heavy[l->nheavy - 1].rate_bps >= (uint64_t)f->cls.rate_bps)
+				continue;
+			l->nheavy--;
+		}
+		l->heavy[l->nheavy].key = f->key;
+		l->heavy[l->nheavy].rate_bps = (uint64_t)f->cls.rate_bps;
+		l->heavy[l->nheavy++].path = f->path_id;
+	}
+	qsort(l->heavy, l->nheavy, sizeof(l->heavy[0]), by_rate_desc);
+	xs_fleet_publish(d->fleet, l, now);
+}
+
+/*
+ * The running paths become the file's (d->cfg.paths), with the fleet's
+ * desired paths over them (same id: the fleet's wins): removed or changed
+ * ones go (their flows move first), new ones come. SIGHUP and the fleet's
+ * changes both end here.
+ */
+void daemon_apply_paths(struct xs_daemon *d)
+{
+	struct xs_cfg_path *want = malloc(XS_PATHS_MAX * sizeof(*want));
+	unsigned int n = d->cfg.npaths, i, j;
+
+	if (!want) {
+		pr_warn("paths: out of memory: the running paths stay\n");
+		return;
+	}
+	if (d->fleet && d->nfleet && d->cfg.sr_source_set)
+		n = xs_fleet_merge_paths(d->cfg.paths, d->cfg.npaths, d->fleet_paths, d->nfleet,
+					 want);
+	else
+		memcpy(want, d->cfg.paths, n * sizeof(want[0]));
+	for (i = 0; i < XS_PATHS_MAX; i++) {
+		const struct xs_cfg_path *np = NULL;
+
+		for (j = 0; j < n; j++)
+			if (want[j].id == i)
+				np = &want[j];
+		if (d->paths[i].present && (!np || memcmp(np, &d->paths[i].cp, sizeof(*np))))
+			path_remove(d, i);
+		if (np && !d->paths[i].present && !path_install(d, np))
+			path_resolve(d, &d->paths[i], true);
+	}
+	free(want);
+}
+
+/* The fleet's desired paths changed (its eventfd woke the main loop). */
+void daemon_fleet_policy(struct xs_daemon *d)
+{
+	uint64_t v;
+	int64_t rev = 0;
+
+	if (read(xs_fleet_fd(d->fleet), &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	if (!xs_fleet_policy(d->fleet, &d->fleet_gen, d->fleet_paths, &d->nfleet, &rev))
+		return;
+	if (d->nfleet && !d->cfg.sr_source_set) {
+		pr_warn("fleet: policy revision %lld has %u path(s) but [xsteer] sr-source is "
+			"not set: not applied\n", (long long)rev, d->nfleet);
+		return;
+	}
+	daemon_apply_paths(d);
+	pr_info("fleet: policy revision %lld applied: %u path(s) from etcd\n", (long long)rev,
+		d->nfleet);
+}
+
+json_object *daemon_fleet_view(struct xs_daemon *d)
+{
+	json_object *o;
+
+	if (d->fleet)
+		return xs_fleet_view(d->fleet);
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string(
+		"fleet: fleet mode is off (no [fleet] endpoints in the configuration)"));
+	return o;
+}
