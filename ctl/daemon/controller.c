@@ -261,9 +261,16 @@ int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 		return -EINVAL;
 	while (cap < 2 * max)
 		cap <<= 1;
+	/* calloc'd pages are only faulted in where flows land */
 	t->slots = calloc(cap, sizeof(*t->slots));
-	if (!t->slots)
+	t->dense = calloc(max, sizeof(*t->dense));
+	if (!t->slots || !t->dense) {
+		free(t->slots);
+		free(t->dense);
+		t->slots = NULL;
+		t->dense = NULL;
 		return -ENOMEM;
+	}
 	t->cap = cap;
 	t->max = max;
 	/* a random seed keeps crafted 5-tuples from building long probe runs */
@@ -279,6 +286,7 @@ int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 void xs_ctab_free(struct xs_ctab *t)
 {
 	free(t->slots);
+	free(t->dense);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -320,19 +328,28 @@ struct xs_cflow *xs_ctab_get(struct xs_ctab *t, const struct xs_flow_key *k)
 	f->key = *k;
 	f->path_id = XS_NO_PATH;
 	f->used = true;
-	t->count++;
+	f->dpos = t->count;
+	t->dense[t->count++] = (uint32_t)(f - t->slots);
 	return f;
 }
 
 void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
 {
-	uint32_t mask = t->cap - 1, hole, j;
+	uint32_t mask = t->cap - 1, hole, j, pos;
 
 	if (!f || !f->used || f < t->slots || f >= t->slots + t->cap)
 		return;
 	hole = (uint32_t)(f - t->slots);
+	pos = f->dpos;
 	memset(f, 0, sizeof(*f));
 	t->count--;
+	/* the last dense entry takes the deleted one's place */
+	if (pos != t->count) {
+		uint32_t last = t->dense[t->count];
+
+		t->dense[pos] = last;
+		t->slots[last].dpos = pos;
+	}
 
 	/*
 	 * Backward shift: walk the run after the hole; a flow whose home is
@@ -345,6 +362,7 @@ void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
 		if (((j - home) & mask) < ((j - hole) & mask))
 			continue;
 		t->slots[hole] = t->slots[j];
+		t->dense[t->slots[hole].dpos] = hole;
 		memset(&t->slots[j], 0, sizeof(t->slots[j]));
 		hole = j;
 	}
@@ -352,27 +370,15 @@ void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
 
 struct xs_cflow *xs_ctab_next(struct xs_ctab *t, struct xs_cflow *f)
 {
-	uint32_t mask = t->cap - 1, i;
-
 	if (!t->slots)
 		return NULL;
-	if (!f) {
-		if (!t->count)
-			return NULL;
-		/* start below an empty slot; there is one, at most half is used */
-		for (i = 0; t->slots[i].used; i++)
-			;
-		t->iter_end = i;
-	} else {
-		i = (uint32_t)(f - t->slots);
-	}
-	for (;;) {
-		i = (i - 1) & mask;
-		if (i == t->iter_end)
-			return NULL;
-		if (t->slots[i].used)
-			return &t->slots[i];
-	}
+	if (!f)
+		t->iter_pos = t->count;
+	else if (t->iter_pos > t->count)
+		t->iter_pos = t->count;	/* cannot happen with the allowed deletions */
+	if (!t->iter_pos)
+		return NULL;
+	return &t->slots[t->dense[--t->iter_pos]];
 }
 
 unsigned int xs_ctab_sweep(struct xs_ctab *t,

@@ -125,6 +125,7 @@ struct xs_cflow {
 	uint64_t switched_ns;	/* when the datapath put it on its path (or it was adopted) */
 	uint64_t heavy_ns;	/* when it was found heavy (event: in XDP), 0 if not */
 	bool used;		/* slot in use */
+	uint32_t dpos;		/* its position in the table's dense array */
 	bool seen;		/* seen in the current scan (mark & sweep) */
 	bool manual;		/* steered by an operator: the controller keeps it */
 	/* congestion (issue: react to congestion) */
@@ -146,15 +147,22 @@ struct xs_cflow {
  * backward shift (no tombstones). A deletion moves other flows between
  * slots: a struct xs_cflow pointer is valid until the next get (insert) or
  * del, except as the cursor of xs_ctab_next.
+ *
+ * Iteration walks a dense array of the used slots, never the slots
+ * themselves: a scan costs what is tracked, not the table's capacity, and
+ * the slot array's pages are touched only where flows live (sweeping all of
+ * a large, freshly allocated table faulted it in and stalled the event loop
+ * for seconds).
  */
 struct xs_ctab {
 	struct xs_cflow *slots;
+	uint32_t *dense;	/* [0, count): slot index of each flow */
 	uint32_t cap;		/* power of two, >= 2 * max */
 	uint32_t count;
 	uint32_t max;		/* at most this many flows */
 	uint64_t not_tracked;	/* flows that did not fit */
 	uint64_t seed;		/* of the hash, random per table */
-	uint32_t iter_end;	/* the empty slot the current iteration ends at */
+	uint32_t iter_pos;	/* dense position of the current iteration */
 };
 
 /* 0, -EINVAL (max 0 or above 2^30) or -ENOMEM */
@@ -170,8 +178,8 @@ void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f);
  * safe, in either form:
  *	next = xs_ctab_next(t, f); if (...) xs_ctab_del(t, f); f = next;
  *	for (...; f = xs_ctab_next(t, f)) if (...) xs_ctab_del(t, f);
- * every flow is visited exactly once. (It walks the slots downwards from an
- * empty one, so the backward shift only moves visited flows.) Inserting
+ * every flow is visited exactly once. (It walks the dense array downwards,
+ * and a deletion moves the last entry, already visited, into the hole.) Inserting
  * (xs_ctab_get of a new key) during an iteration is not; neither are two
  * iterations at once (the end is kept in the table).
  */
