@@ -32,9 +32,9 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 	case XS_GATE_OK:
 		break;
 	}
-	to = xs_move_target(&d->ps, f, now);
+	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO);
 	if (to < 0) {
-		d->st.moves_no_path++;
+		*(to == -EBUSY ? &d->st.moves_no_better : &d->st.moves_no_path) += 1;
 		return;
 	}
 	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;

@@ -103,15 +103,23 @@ enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cfl
 	return now < f->hold_until_ns ? XS_GATE_HELD : XS_GATE_OK;
 }
 
-int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now)
+int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
+		   bool must_leave)
 {
 	const struct in6_addr *dst = xs_key_dst(&f->key);
+	uint32_t others;
 	int to;
 
 	to = xs_pathsel_pick_at(ps, XS_POOL_DISJOINT, dst, f->path_id, now);
 	if (to < 0)
 		to = xs_pathsel_pick_at(ps, XS_POOL_HEAVY, dst, f->path_id, now);
-	return to < 0 ? -ENOENT : to;
+	if (to < 0)
+		return -ENOENT;
+	if (must_leave || f->path_id >= XS_PATHS_MAX)
+		return to;
+	/* the steered flows sharing the flow's path with it */
+	others = ps->e[f->path_id].flows ? ps->e[f->path_id].flows - 1 : 0;
+	return ps->e[to].flows > others ? -EBUSY : to;
 }
 
 void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct xs_cflow *f,

@@ -81,8 +81,16 @@ enum xs_move_gate { XS_GATE_OK = 0, XS_GATE_NEVER, XS_GATE_HELD };
 /* May the flow move at now? Operators' entries and (unless move_mice) mice never. */
 enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cflow *f,
 			       uint64_t now);
-/* Where to: a path id, or -ENOENT. */
-int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now);
+/*
+ * Where to: a path id; -ENOENT when there is none; -EBUSY when the one
+ * there is carries more steered flows than the flow's own path does
+ * besides it. A flow alone on a bottleneck loses packets to itself: moving
+ * it onto another heavy hitter's path would halve both, so loss and ECN
+ * marks move it only to a path no busier. must_leave (an RTO: the path may
+ * be broken) takes the target whatever it carries.
+ */
+int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
+		   bool must_leave);
 /*
  * The move was written (pending): the path left goes into the penalty box
  * for penalty (from xs_penalty_ns), loads move, the hold-down starts.

@@ -37,6 +37,7 @@ struct xs_stat_desc {
 	X(moves_rto,		XS_COUNTER, "moves on RTOs")			\
 	X(moves_held_down,	XS_COUNTER, "moves held back by the hold-down")	\
 	X(moves_no_path,	XS_COUNTER, "moves without a path to go to")	\
+	X(moves_no_better,	XS_COUNTER, "moves not made: every other path carries more steered flows") \
 	X(signals_stale,	XS_COUNTER, "congestion signals older than the daemon's adoption, ignored") \
 	X(signals_transient,	XS_COUNTER, "congestion signals in a path change's transient, ignored") \
 	X(move_latency_p50_us,	XS_GAUGE,   "first signal to first packet on the new path, median (us)") \
