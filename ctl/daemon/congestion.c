@@ -17,8 +17,24 @@ static const char *const move_cause_names[] = {
  * Move a flow away from a congested path, as daemon/decide.c decides: the
  * datapath makes the switch at the first flowlet gap, or at the deadline.
  */
+/*
+ * Active heavy hitters per path, f not counted: heavy, steered, and sent
+ * within the last second (a finished flow keeps its path until it ages out).
+ * Moves are rare; walking the tracked flows for one is cheap.
+ */
+static void path_busy(struct xs_daemon *d, const struct xs_cflow *f, uint64_t now,
+		      uint32_t busy[XS_PATHS_MAX])
+{
+	memset(busy, 0, XS_PATHS_MAX * sizeof(*busy));
+	for (struct xs_cflow *o = xs_ctab_next(&d->ct, NULL); o; o = xs_ctab_next(&d->ct, o))
+		if (o != f && o->cls.heavy && o->path_id < XS_PATHS_MAX &&
+		    o->last_seen_ns + 1000000000ULL > now)
+			busy[o->path_id]++;
+}
+
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
 {
+	uint32_t busy[XS_PATHS_MAX];
 	struct xs_steer_entry e = { .flags = XS_STEER_F_PENDING };
 	uint32_t cur = f->path_id;
 	int to;
@@ -32,7 +48,8 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 	case XS_GATE_OK:
 		break;
 	}
-	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO);
+	path_busy(d, f, now, busy);
+	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO, busy);
 	if (to < 0) {
 		*(to == -EBUSY ? &d->st.moves_no_better : &d->st.moves_no_path) += 1;
 		return;

@@ -104,10 +104,9 @@ enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cfl
 }
 
 int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
-		   bool must_leave)
+		   bool must_leave, const uint32_t *busy)
 {
 	const struct in6_addr *dst = xs_key_dst(&f->key);
-	uint32_t others;
 	int to;
 
 	to = xs_pathsel_pick_at(ps, XS_POOL_DISJOINT, dst, f->path_id, now);
@@ -115,11 +114,9 @@ int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64
 		to = xs_pathsel_pick_at(ps, XS_POOL_HEAVY, dst, f->path_id, now);
 	if (to < 0)
 		return -ENOENT;
-	if (must_leave || f->path_id >= XS_PATHS_MAX)
+	if (must_leave || !busy || f->path_id >= XS_PATHS_MAX)
 		return to;
-	/* the steered flows sharing the flow's path with it */
-	others = ps->e[f->path_id].flows ? ps->e[f->path_id].flows - 1 : 0;
-	return ps->e[to].flows > others ? -EBUSY : to;
+	return busy[to] > busy[f->path_id] ? -EBUSY : to;
 }
 
 void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct xs_cflow *f,

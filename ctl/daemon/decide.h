@@ -83,14 +83,15 @@ enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cfl
 			       uint64_t now);
 /*
  * Where to: a path id; -ENOENT when there is none; -EBUSY when the one
- * there is carries more steered flows than the flow's own path does
- * besides it. A flow alone on a bottleneck loses packets to itself: moving
- * it onto another heavy hitter's path would halve both, so loss and ECN
- * marks move it only to a path no busier. must_leave (an RTO: the path may
- * be broken) takes the target whatever it carries.
+ * there carries more active heavy hitters than the flow's own path does
+ * besides it (busy[id]: active heavy hitters on path id, the flow itself
+ * not counted; NULL: not known). A flow alone on a bottleneck loses packets
+ * to itself: moving it onto another heavy hitter's path would halve both,
+ * so loss and ECN marks move it only to a path no busier. must_leave (an
+ * RTO: the path may be broken) takes the target whatever it carries.
  */
 int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
-		   bool must_leave);
+		   bool must_leave, const uint32_t *busy);
 /*
  * The move was written (pending): the path left goes into the penalty box
  * for penalty (from xs_penalty_ns), loads move, the hold-down starts.

@@ -80,7 +80,7 @@ static int act(enum xs_move_cause c, uint64_t ms)
 
 	if (c == XS_MOVE_NONE || xs_move_gate(&cfg, &fl, now) != XS_GATE_OK)
 		return -1;
-	to = xs_move_target(&ps, &fl, now, c == XS_MOVE_RTO);
+	to = xs_move_target(&ps, &fl, now, c == XS_MOVE_RTO, NULL);
 	if (to < 0)
 		return -1;
 	xs_move_commit(&cfg, &ps, &fl, to, now, xs_penalty_ns(cfg.penalty_ns, 0.5));
@@ -277,8 +277,8 @@ Test(decide, penalty_box_and_no_path)
 	cr_assert_eq(act(XS_MOVE_RETRANS, 1000), 2);
 	/* from 2, path 1 is in the penalty box and there is no other */
 	fl.hold_until_ns = 0;
-	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 2000 * MS, false), -ENOENT);
-	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 1000 * MS + 7600 * MS, false), 1,
+	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 2000 * MS, false, NULL), -ENOENT);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 1000 * MS + 7600 * MS, false, NULL), 1,
 		     "back after the penalty (at most 1.5 x 5 s)");
 }
 
@@ -316,18 +316,19 @@ Test(decide, promotion_ends_the_default_paths_episode)
 Test(decide, loss_never_moves_onto_a_busier_path)
 {
 	struct in6_addr any = IN6ADDR_ANY_INIT;
+	uint32_t busy[XS_PATHS_MAX] = { 0 };
 
 	xs_pathsel_init(&ps);
 	xs_pathsel_add(&ps, 1, XS_POOL_HEAVY, &any, 0);
 	xs_pathsel_add(&ps, 2, XS_POOL_HEAVY, &any, 0);
-	xs_pathsel_assign(&ps, 1, 50000000);	/* the other elephant */
 	fl.path_id = 2;
-	fl.assigned_bps = 50000000;
-	xs_pathsel_assign(&ps, 2, fl.assigned_bps);
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, false), -EBUSY,
+	busy[1] = 1;	/* the other elephant */
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), -EBUSY,
 		     "alone on path 2: path 1 carries another heavy hitter");
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, true), 1, "an RTO leaves anyway");
-	/* a third flow shares path 2: path 1 is no busier than path 2 without it */
-	xs_pathsel_assign(&ps, 2, 1000000);
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, false), 1);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, true, busy), 1, "an RTO leaves anyway");
+	busy[2] = 1;	/* another one shares path 2: path 1 is no busier */
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), 1);
+	busy[1] = 0;	/* finished flows still assigned to path 1 do not count */
+	busy[2] = 0;
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), 1);
 }
