@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "cli/client.h"
 #include "cli/commands.h"
 #include "lib/config.h"
 #include "lib/ctlsock.h"
@@ -37,14 +38,7 @@ static uint64_t u64(json_object *o, const char *k)
 
 static const char *rate(uint64_t bps, char *buf, size_t len)
 {
-	if (bps >= 1000000000)
-		snprintf(buf, len, "%.2fG", bps / 1e9);
-	else if (bps >= 1000000)
-		snprintf(buf, len, "%.1fM", bps / 1e6);
-	else if (bps >= 1000)
-		snprintf(buf, len, "%.1fk", bps / 1e3);
-	else
-		snprintf(buf, len, "%llu", (unsigned long long)bps);
+	cli_human_rate(bps, buf, len);
 	return buf;
 }
 

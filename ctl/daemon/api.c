@@ -223,19 +223,6 @@ json_object *ctl_stats(struct xs_daemon *d)
 	return o;
 }
 
-static json_object *js_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static json_object *js_err(const char *fmt, ...)
-{
-	json_object *o = json_object_new_object();
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	js_add(o, "error", json_object_new_string(msg));
-	return o;
-}
 
 static json_object *ctl_metrics(struct xs_daemon *d)
 {
@@ -304,7 +291,7 @@ static json_object *req_string(json_object *req, const char *what, const char *k
 	if (!json_object_object_get_ex(req, key, &v))
 		return NULL;
 	if (!json_object_is_type(v, json_type_string))
-		return js_err("%s: bad '%s' %s: expected a string", what, key, shown(v, sh, sizeof(sh)));
+		return xs_ctl_error("%s: bad '%s' %s: expected a string", what, key, shown(v, sh, sizeof(sh)));
 	*out = json_object_get_string(v);
 	return NULL;
 }
@@ -333,8 +320,8 @@ static json_object *req_uint(json_object *req, const char *what, const char *key
 		ok = s[0] >= '0' && s[0] <= '9' && !*end && !errno;
 	}
 	if (!ok || u > max)
-		return js_err("%s: bad '%s' %s: expected an integer from 0 to %llu", what, key,
-			      shown(v, sh, sizeof(sh)), (unsigned long long)max);
+		return xs_ctl_error("%s: bad '%s' %s: expected an integer from 0 to %llu", what, key,
+				    shown(v, sh, sizeof(sh)), (unsigned long long)max);
 	*out = u;
 	return NULL;
 }
@@ -343,7 +330,7 @@ static json_object *req_uint(json_object *req, const char *what, const char *key
 static json_object *req_need(json_object *req, const char *what, const char *key)
 {
 	return json_object_object_get_ex(req, key, NULL) ? NULL :
-	       js_err("%s: '%s' is missing", what, key);
+	       xs_ctl_error("%s: '%s' is missing", what, key);
 }
 
 static json_object *api_flows(struct xs_daemon *d, json_object *req)
@@ -358,8 +345,8 @@ static json_object *api_flows(struct xs_daemon *d, json_object *req)
 	if (strcmp(sort, "rate") && strcmp(sort, "bytes")) {
 		char sh[64];
 
-		return js_err("flows: bad 'sort' '%s': expected rate or bytes",
-			      shown(json_object_object_get(req, "sort"), sh, sizeof(sh)));
+		return xs_ctl_error("flows: bad 'sort' '%s': expected rate or bytes",
+				    shown(json_object_object_get(req, "sort"), sh, sizeof(sh)));
 	}
 	return ctl_flows(d, top, !strcmp(sort, "bytes"));
 }
@@ -381,35 +368,35 @@ static json_object *api_path_add(struct xs_daemon *d, json_object *req)
 		return e;
 	cp.id = id;
 	if (d->paths[cp.id].present)
-		return js_err("path add: path %u exists (delete it first)", cp.id);
+		return xs_ctl_error("path add: path %u exists (delete it first)", cp.id);
 	if (!d->cfg.sr_source_set)
-		return js_err("path add: no sr-source configured");
+		return xs_ctl_error("path add: no sr-source configured");
 	if (strlen(name) >= sizeof(cp.name))
-		return js_err("path add: bad 'name' '%.40s...': at most %zu characters", name,
-			      sizeof(cp.name) - 1);
+		return xs_ctl_error("path add: bad 'name' '%.40s...': at most %zu characters", name,
+				    sizeof(cp.name) - 1);
 	snprintf(cp.name, sizeof(cp.name), "%s", name);
 	n = xs_sid_list_parse(segs, cp.sids, XS_SIDS_MAX, err, sizeof(err));
 	if (n < 0)
-		return js_err("path add: %s", err);
+		return xs_ctl_error("path add: %s", err);
 	cp.nsids = n;
 	if (pool) {
 		if ((n = xs_pool_parse(pool)) < 0) {
 			xs_choices_join(xs_pool_names, err, sizeof(err));
-			return js_err("path add: bad pool '%.64s': expected %s", pool, err);
+			return xs_ctl_error("path add: bad pool '%.64s': expected %s", pool, err);
 		}
 		cp.pool = n;
 	}
 	if (mode) {
 		if ((n = xs_encap_mode_parse(mode)) < 0) {
 			xs_choices_join(xs_encap_mode_names, err, sizeof(err));
-			return js_err("path add: bad mode '%.64s': expected %s", mode, err);
+			return xs_ctl_error("path add: bad mode '%.64s': expected %s", mode, err);
 		}
 		cp.mode = n;
 	}
 	if (xs_parse_prefix(prefix, &cp.prefix, &cp.plen))
-		return js_err("path add: bad prefix '%.64s'", prefix);
+		return xs_ctl_error("path add: bad prefix '%.64s'", prefix);
 	if (path_install(d, &cp))
-		return js_err("path add: cannot build path %u", cp.id);
+		return xs_ctl_error("path add: cannot build path %u", cp.id);
 	if (d->dp)	/* the fuzz harness has no datapath, hence no next hops */
 		path_resolve(d, &d->paths[cp.id], false);
 	return ctl_paths(d);
@@ -424,7 +411,7 @@ static json_object *api_path_del(struct xs_daemon *d, json_object *req)
 	    (e = req_uint(req, "path del", "id", XS_PATHS_MAX - 1, &id)))
 		return e;
 	if (path_remove(d, id))
-		return js_err("path del: no path %llu", (unsigned long long)id);
+		return xs_ctl_error("path del: no path %llu", (unsigned long long)id);
 	return ctl_paths(d);
 }
 
@@ -493,10 +480,10 @@ json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len)
 	json_tokener_free(tok);
 	if (!req || !json_object_is_type(req, json_type_object)) {
 		json_object_put(req);
-		return js_err("bad request: expected one JSON object, like {\"cmd\":\"status\"}");
+		return xs_ctl_error("bad request: expected one JSON object, like {\"cmd\":\"status\"}");
 	}
 	if (!json_object_object_get_ex(req, "cmd", &v)) {
-		rep = js_err("bad request: 'cmd' is missing");
+		rep = xs_ctl_error("bad request: 'cmd' is missing");
 		goto out;
 	}
 	if ((rep = req_string(req, "bad request", "cmd", &cmd)))
@@ -512,7 +499,7 @@ json_object *xs_api_handle(struct xs_daemon *d, const char *line, size_t len)
 	{
 		char sh[64];
 
-		rep = js_err("unknown request %s (known: %s)", shown(v, sh, sizeof(sh)), known);
+		rep = xs_ctl_error("unknown request %s (known: %s)", shown(v, sh, sizeof(sh)), known);
 	}
 out:
 	json_object_put(req);

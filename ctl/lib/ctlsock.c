@@ -217,8 +217,7 @@ static void client_reply(struct xs_ctl_server *s, struct client *c, json_object 
 		client_close(s, c);
 }
 
-static json_object *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static json_object *error_reply(const char *fmt, ...)
+json_object *xs_ctl_error(const char *fmt, ...)
 {
 	json_object *o = json_object_new_object();
 	char msg[256];
@@ -236,7 +235,7 @@ static void client_request(struct xs_ctl_server *s, struct client *c, size_t len
 	json_object *rep;
 
 	if (!c->root)
-		rep = error_reply("permission denied: the control socket is root-only");
+		rep = xs_ctl_error("permission denied: the control socket is root-only");
 	else
 		rep = s->handler(s->ctx, c->in, len);
 	client_reply(s, c, rep);
@@ -250,7 +249,7 @@ static void client_read(struct xs_ctl_server *s, struct client *c)
 	for (;;) {
 		if (!c->in || c->in_len == XS_CTL_REQ_MAX) {
 			if (c->in) {
-				client_reply(s, c, error_reply("bad request: too long (no newline "
+				client_reply(s, c, xs_ctl_error("bad request: too long (no newline "
 							       "within %d bytes)", XS_CTL_REQ_MAX));
 				return;
 			}

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
+/* {"error": "..."}: every error reply of the control protocol. */
+json_object *xs_ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #define XS_CTL_CLIENTS_MAX	128	/* connections at once; more are refused */
 #define XS_CTL_REQ_MAX		16384	/* bytes of one request line */
 #define XS_CTL_IDLE_MS		5000	/* a client silent this long is dropped */
