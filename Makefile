@@ -119,7 +119,7 @@ $(BUILD)/tests/fuzz-xdp: tests/fuzz/fuzz_xdp.c $(BUILD)/xsteer.skel.h $(BPF_HDRS
 # request handler (with the daemon code it reaches), also compiled straight in
 FUZZ_CC := $(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BUILD) -I. -Ictl
 
-$(BUILD)/tests/fuzz-config: tests/fuzz/fuzz_config.c ctl/lib/config.c ctl/lib/cfgkey.c ctl/lib/cfgcheck.c \
+$(BUILD)/tests/fuzz-config: tests/fuzz/fuzz_config.c ctl/lib/config.c ctl/lib/cfgfile.c ctl/lib/cfgkey.c ctl/lib/cfgcheck.c \
 		ctl/lib/parse.c afxdp/srv6.c \
 		$(CTL_HDRS) $(BPF_HDRS)
 	@mkdir -p $(@D)
