@@ -2614,3 +2614,23 @@ Test(xdp_admission, steer_flag_follows_the_entry,
 	seg(1020, TCP_AP, 10, NULL, 0, false);	/* flagged: looks up, finds none */
 	cr_assert_not(flow_of(k).flags & (XS_FLOW_F_STEERED | XS_FLOW_F_PRECISE));
 }
+
+Test(xdp_admission, steer_entry_seen_in_next_slot,
+     .init = setup_admission, .fini = teardown,
+     .description = "A steer entry written for a known flow without touching steer_gen is seen once the flow's next packet falls in a later 4 ms slot of the coarse clock")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct expect e;
+
+	adm_config(0, 0);
+	seg(1000, TCP_AP, 10, NULL, 0, true);
+	steer(k, 7);
+	usleep(3 * (1U << XS_STEER_SLOT_SHIFT) / 1000);	/* past the slot, whatever HZ */
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1010, TCP_AP, 10);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
+}
