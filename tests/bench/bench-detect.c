@@ -48,7 +48,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "pkt.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
 #define MTU_L3		1500	/* full-size packet, IP header + payload */

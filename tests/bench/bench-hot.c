@@ -24,7 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "pkt.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
 static double run_ns(int prog_fd, const struct pkt *p, unsigned repeat)
