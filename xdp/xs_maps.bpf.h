@@ -91,17 +91,7 @@ struct {
 	__type(value, struct xs_sketch_cell);
 } xs_sketch SEC(".maps");
 
-/*
- * Per CPU: the number of entries in xs_flows as last summed (the kernel's
- * own count, bpf_map_sum_elem_count), the coarse tick it was summed at and
- * this CPU's inserts since. Not shared with userspace.
- */
-struct xs_fill {
-	__u64 tick;
-	__u32 count;
-	__u32 local;
-};
-
+/* Per CPU: xs_flows' entry count as last summed (struct xs_fill). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);

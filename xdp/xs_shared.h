@@ -84,6 +84,18 @@ struct xs_sketch_cell {
 XS_STATIC_ASSERT(sizeof(struct xs_sketch_cell) == 16, "xs_sketch_cell layout");
 
 /*
+ * The fill level's cache, per CPU (xs_fill): the number of entries in
+ * xs_flows as last summed (the kernel's own count, bpf_map_sum_elem_count),
+ * the coarse time it was summed at, and this CPU's inserts since.
+ */
+struct xs_fill {
+	__u64 tick;
+	__u32 count;
+	__u32 local;
+};
+XS_STATIC_ASSERT(sizeof(struct xs_fill) == 16, "xs_fill layout");
+
+/*
  * A tracked flow looks the steer table up only when it may have an entry:
  * when it has one (XS_FLOW_F_STEERED), on its first packet, on its first
  * packet in a new slot of 2^XS_STEER_SLOT_SHIFT ns of the coarse clock
