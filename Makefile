@@ -46,7 +46,7 @@ TESTLIB   := $(wildcard tests/lib/*.c)
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean deps check-deps test tests install uninstall bench bench-xdp bench-srv6 \
-	bench-detect bench-scale demo demo-fleet fuzz
+	bench-detect bench-scale bench-hot demo demo-fleet fuzz
 
 all: check-deps $(BUILD)/xsteer $(BUILD)/netns/cgmark.bpf.o
 
@@ -192,12 +192,19 @@ bench-srv6: all $(BUILD)/tests/xdp-count-drop.bpf.o
 bench-detect: all $(BUILD)/tests/bench-detect
 	BUILD=$(BUILD) tests/bench/bench-detect
 
+# the program's cost per packet with hot caches (BPF_PROG_TEST_RUN)
+bench-hot: all $(BUILD)/tests/bench-hot $(BUILD)/tests/xdp-pass.bpf.o
+	$(BUILD)/tests/bench-hot $(BUILD)/tests/xdp-pass.bpf.o
+
 # the controller with 10k/100k/1M flows in its pinned flow map (issue 12)
 bench-scale: all $(BUILD)/tests/bench-scale-helper
 	BUILD=$(BUILD) tests/bench/bench-scale
 
 $(BUILD)/tests/bench-detect: $(BUILD)/tests/bench/bench-detect.o $(TESTLIB:%.c=$(BUILD)/%.o)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS) -lm
+
+$(BUILD)/tests/bench-hot: $(BUILD)/tests/bench/bench-hot.o $(TESTLIB:%.c=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/bench-scale-helper: $(BUILD)/tests/bench/bench-scale-helper.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)

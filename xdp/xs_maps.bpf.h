@@ -79,6 +79,42 @@ struct {
 	__uint(max_entries, XS_EVENTS_BYTES);
 } xs_events SEC(".maps");
 
+/*
+ * The count-min sketch of flows not in xs_flows (see xs_shared.h):
+ * XS_SKETCH_ROWS rows of XS_SKETCH_WIDTH cells, row r at r * WIDTH.
+ * Per CPU: no atomics, no cache line shared between CPUs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XS_SKETCH_ROWS * XS_SKETCH_WIDTH);
+	__type(key, __u32);
+	__type(value, struct xs_sketch_cell);
+} xs_sketch SEC(".maps");
+
+/* Per CPU: xs_flows' entry count as last summed (struct xs_fill). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_fill);
+} xs_fill SEC(".maps");
+
+/*
+ * The kernel's struct bpf_map, only the field read here (CO-RE: the
+ * offset comes from the running kernel's BTF). A map's address in BPF code
+ * is a pointer to it.
+ */
+struct bpf_map {
+	__u32 max_entries;
+} __attribute__((preserve_access_index));
+
+/*
+ * The entries a hash map holds, summed over the CPUs' counters (kernel
+ * 6.6+; a kfunc callable from any program type). Weak: without it the
+ * program still loads, and the table admits freely until it is full.
+ */
+extern __s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym __weak;
+
 static __always_inline void xs_count(enum xs_stat s)
 {
 	__u32 key = s;

@@ -75,14 +75,18 @@ struct xs_pkt {
 	__u32 tcp_len;		/* sequence space: payload + SYN + FIN */
 	const struct xs_config *cfg;	/* looked up once per packet (never NULL
 					   for an array, but the verifier asks) */
-	__u64 now;		/* bpf_ktime_get_ns() when accounted */
+	__u64 now;		/* when accounted: coarse clock unless now_precise */
 	__u64 prev_seen_ns;	/* the flow's previous packet; 0: a new flow */
+	struct xs_flow_stats *fs;	/* its entry in xs_flows; NULL: not there */
 	__u16 l3_proto;		/* ETH_P_IP / ETH_P_IPV6, host order */
 	__u8 tcp_flags;
 	__u8 is_tcp:1,
 	     has_opts:1,	/* IPv4 options or IPv6 hop-by-hop */
 	     key_valid:1,
-	     vlan_tagged:1;	/* any tag, VID 0 (priority tag) too */
+	     vlan_tagged:1,	/* any tag, VID 0 (priority tag) too */
+	     now_precise:1,	/* now is from bpf_ktime_get_ns() */
+	     prev_precise:1,	/* so is prev_seen_ns */
+	     new_flow:1;	/* this packet created its xs_flows entry */
 };
 
 /*

@@ -23,6 +23,8 @@
 #define XS_MAP_CONFIG	 "xs_config"
 #define XS_MAP_EVENTS	 "xs_events"
 #define XS_MAP_XSK_BEAT	 "xs_xsk_beat"
+#define XS_MAP_SKETCH	 "xs_sketch"
+#define XS_MAP_FILL	 "xs_fill"
 
 #define XS_PROG_NAME	 "xs_xdp"
 
@@ -46,6 +48,68 @@
  */
 #define XS_XSK_BEAT_MS			20
 #define XS_XSK_STALE_NS_DEFAULT		(150ULL * 1000 * 1000)
+
+/*
+ * Heavy-hitter detection that a flood cannot blind (docs/DETECTION.md).
+ *
+ * A flow not in the exact table xs_flows is counted in a per-CPU count-min
+ * sketch (conservative update) of XS_SKETCH_ROWS rows of XS_SKETCH_WIDTH
+ * cells: 4 x 16384 = 64K counters, 16 B each (struct xs_sketch_cell), so
+ * 1 MiB per possible CPU. A cell holds the bytes of the current window and
+ * of the one before, so an estimate covers the last one to two windows
+ * (xs_config.sketch_window_ns, default 1 s): mice that keep sending never
+ * add up. Cells are reset lazily, on their first touch in a new window.
+ *
+ * Admission into xs_flows: free while the table holds fewer than
+ * max_entries - reserve entries (reserve: xs_config.flow_reserve, default
+ * max_entries / 4); above that only for candidates, flows whose estimate
+ * reaches xs_config.sketch_admit_bytes (default heavy_bytes / 8). A flow
+ * whose estimate crosses heavy_bytes raises XS_EV_HEAVY at that packet and
+ * is admitted at once. Nothing is ever evicted.
+ */
+#define XS_SKETCH_ROWS			4
+#define XS_SKETCH_WIDTH_SHIFT		14
+#define XS_SKETCH_WIDTH			(1U << XS_SKETCH_WIDTH_SHIFT)
+#define XS_SKETCH_WINDOW_NS_DEFAULT	(1000ULL * 1000 * 1000)
+#define XS_SKETCH_ADMIT_SHIFT		3	/* candidates: heavy_bytes >> 3 */
+#define XS_FLOW_RESERVE_SHIFT		2	/* reserve: max_entries >> 2 */
+
+/* One sketch counter: bytes of window `epoch` and of the window before. */
+struct xs_sketch_cell {
+	__u32 cur;
+	__u32 prev;
+	__u32 epoch;
+	__u32 pad0;
+};
+XS_STATIC_ASSERT(sizeof(struct xs_sketch_cell) == 16, "xs_sketch_cell layout");
+
+/*
+ * The fill level's cache, per CPU (xs_fill): the number of entries in
+ * xs_flows as last summed (the kernel's own count, bpf_map_sum_elem_count),
+ * the coarse time it was summed at, and this CPU's inserts since.
+ */
+struct xs_fill {
+	__u64 tick;
+	__u32 count;
+	__u32 local;
+};
+XS_STATIC_ASSERT(sizeof(struct xs_fill) == 16, "xs_fill layout");
+
+/*
+ * A tracked flow looks the steer table up only when it may have an entry:
+ * when it has one (XS_FLOW_F_STEERED), on its first packet, on its first
+ * packet in a new slot of 2^XS_STEER_SLOT_SHIFT ns of the coarse clock
+ * (4.2 ms), and when xs_config.steer_gen changed. A new steer entry is
+ * therefore seen within one slot, at the next packet when its writer bumps
+ * steer_gen.
+ */
+#define XS_STEER_SLOT_SHIFT	22
+/*
+ * bpf_ktime_get_coarse_ns() lags the precise clock by up to one tick
+ * (10 ms at HZ=100, the slowest): a gap measured from a coarse timestamp
+ * counts only past this slack.
+ */
+#define XS_COARSE_SLACK_NS	(10ULL * 1000 * 1000)
 
 /* IPv6 extension headers walked before giving up (counted as too many). */
 #define XS_MAX_EXTHDRS		8
@@ -77,12 +141,17 @@ enum xs_key_flags {
 struct xs_flow_stats {
 	__u64 packets;
 	__u64 bytes;		/* L3 bytes: IP header + payload */
-	__u64 first_seen_ns;	/* bpf_ktime_get_ns() clock (CLOCK_MONOTONIC) */
+	/*
+	 * CLOCK_MONOTONIC; the coarse clock (bpf_ktime_get_coarse_ns, one tick
+	 * of resolution) unless XS_FLOW_F_PRECISE, which steered flows have
+	 * (their flowlet gaps need the precise clock).
+	 */
+	__u64 first_seen_ns;
 	__u64 last_seen_ns;
 	__u32 tcp_seq_max;	/* highest end sequence sent (seq + len) */
 	__u8 tcp_flags;		/* OR of every TCP flag byte seen */
 	__u8 flags;		/* XS_FLOW_F_* */
-	__u16 pad0;
+	__u16 steer_gen;	/* xs_config.steer_gen at the last steer lookup */
 	__u32 tcp_retrans;	/* data segments below tcp_seq_max */
 	__u32 tcp_cwr;		/* segments with CWR: the sender saw ECN marks */
 	__u32 tcp_rto;		/* retransmissions after an idle gap (rto_gap_ns) */
@@ -93,7 +162,10 @@ XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 64, "xs_flow_stats layout");
 
 enum xs_flow_flags {
 	XS_FLOW_F_SEQ_VALID = 1 << 0,	/* tcp_seq_max holds a value */
-	XS_FLOW_F_STEERED   = 1 << 1,	/* last packet went to AF_XDP */
+	XS_FLOW_F_STEERED   = 1 << 1,	/* has a steer entry: look it up per packet */
+	XS_FLOW_F_PRECISE   = 1 << 2,	/* last_seen_ns is from the precise clock */
+	/* admitted by its sketch estimate: bytes and packets start from it */
+	XS_FLOW_F_SKETCH    = 1 << 3,
 };
 
 /* Steer table value: the controller writes it, the datapath reads it. */
@@ -138,8 +210,22 @@ struct xs_config {
 	 */
 	__u8 dev_mac[6];
 	__u16 pad1;
+	/* the sketch's window (0: XS_SKETCH_WINDOW_NS_DEFAULT) */
+	__u64 sketch_window_ns;
+	/*
+	 * Added to the clock's window number: a test or a replay opens
+	 * windows on its own time (0 in normal operation).
+	 */
+	__u32 sketch_epoch;
+	/* changed by a steer-table writer that wants its entry seen at once */
+	__u32 steer_gen;
+	/* a flow's estimate that makes it a candidate (0: heavy_bytes >> 3) */
+	__u64 sketch_admit_bytes;
+	/* entries kept for candidates (0: max_entries >> 2) */
+	__u32 flow_reserve;
+	__u32 pad2;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 64, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 96, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -226,6 +312,12 @@ enum xs_event_type {
 	/* accounting */						\
 	X(FLOW_NEW,		"flow_new")				\
 	X(FLOW_TABLE_FULL,	"flow_table_full")			\
+	/* packets of flows only in the sketch (table above its fill level) */ \
+	X(FLOW_SKETCH_ONLY,	"flow_sketch_only")			\
+	/* flows admitted above the fill level by their sketch estimate */ \
+	X(FLOW_ADMIT_SKETCH,	"flow_admit_sketch")			\
+	/* heavy_bytes crossed while only in the sketch (event raised) */ \
+	X(FLOW_HEAVY_SKETCH,	"flow_heavy_sketch")			\
 	X(EVENT_HEAVY,		"event_heavy")				\
 	X(EVENT_LOST,		"event_lost")				\
 	X(EVENT_CONG,		"event_congestion")			\

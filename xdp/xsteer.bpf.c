@@ -11,6 +11,7 @@
 #include "xs_parse.bpf.h"
 #include "xs_fastpath.bpf.h"
 #include "xs_admit.bpf.h"
+#include "xs_sketch.bpf.h"
 
 static __always_inline int xs_seq_after(__u32 a, __u32 b)
 {
@@ -28,7 +29,8 @@ static __always_inline void xs_event(struct xs_pkt *p, __u32 type, __u64 value,
 		return;
 	}
 	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->ts_ns = p->now;
+	/* precise: the controller measures delays from it (events are rare) */
+	ev->ts_ns = p->now_precise ? p->now : bpf_ktime_get_ns();
 	ev->key = p->key;
 	ev->type = type;
 	ev->value = value;
@@ -72,7 +74,12 @@ static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stat
 		__sync_fetch_and_add(&fs->tcp_retrans, 1);
 		xs_count(XS_STAT_TCP_RETRANS);
 		type = XS_EV_RETRANS;
-		if (cfg->rto_gap_ns && p->now - fs->last_seen_ns >= cfg->rto_gap_ns) {
+		/*
+		 * Signed: right after a flow loses its steer entry, last_seen is
+		 * precise and now coarse, up to a tick behind it.
+		 */
+		if (cfg->rto_gap_ns &&
+		    (__s64)(p->now - fs->last_seen_ns) >= (__s64)cfg->rto_gap_ns) {
 			__sync_fetch_and_add(&fs->tcp_rto, 1);
 			xs_count(XS_STAT_TCP_RTO);
 			xs_event(p, XS_EV_RTO, p->now - fs->last_seen_ns,
@@ -87,7 +94,7 @@ static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stat
 	if (!type || !cfg->sig_threshold)
 		return;
 	/* plain stores: two CPUs racing here at most restart a period */
-	if (p->now - fs->sig_period_ns > cfg->sig_period_ns) {
+	if ((__s64)(p->now - fs->sig_period_ns) > (__s64)cfg->sig_period_ns) {
 		fs->sig_period_ns = p->now;
 		fs->sig_count = 0;
 	}
@@ -96,45 +103,108 @@ static __always_inline void xs_tcp_signals(struct xs_pkt *p, struct xs_flow_stat
 		xs_event(p, type, cnt, XS_STAT_EVENT_CONG);
 }
 
+/* A new entry for the packet's flow: bytes (and packets) from seed. */
+static __always_inline int xs_flow_insert(struct xs_pkt *p, __u64 bytes, __u64 packets,
+					  __u8 flags, struct xs_fill *fill)
+{
+	struct xs_flow_stats init = {
+		.packets = packets,
+		.bytes = bytes,
+		.first_seen_ns = p->now,
+		.last_seen_ns = p->now,
+		.flags = flags,
+		.steer_gen = p->cfg ? (__u16)p->cfg->steer_gen : 0,
+	};
+	int err;
+
+	if (p->is_tcp) {
+		init.tcp_flags = p->tcp_flags;
+		init.tcp_seq_max = p->tcp_seq + p->tcp_len;
+		init.flags |= XS_FLOW_F_SEQ_VALID;
+	}
+	err = bpf_map_update_elem(&xs_flows, &p->key, &init, BPF_NOEXIST);
+	if (!err) {
+		xs_count(XS_STAT_FLOW_NEW);
+		xs_fill_inserted(fill);
+		p->new_flow = 1;
+	} else if (err != -EEXIST) {	/* -E2BIG: the table is full */
+		xs_count(XS_STAT_FLOW_TABLE_FULL);
+	}
+	return err;
+}
+
+/*
+ * A packet of a flow not in xs_flows. Below the fill level the flow gets
+ * an entry (every flow visible, as before). Above it the packet only
+ * updates the sketch, and the flow is admitted when its estimate makes it
+ * a candidate, at once (with the event) when the estimate crosses
+ * heavy_bytes: a flood of mice holds the table's free part, never the
+ * reserve, and never hides an elephant from the detector.
+ * Returns -EEXIST when another CPU created the entry meanwhile.
+ */
+static __always_inline int xs_untracked(struct xs_pkt *p)
+{
+	const struct xs_config *cfg = p->cfg;
+	__u64 before, est, admit, heavy = cfg ? cfg->heavy_bytes : 0;
+	struct xs_fill *fill;
+
+	if (!xs_table_above_fill(p, &fill))
+		return xs_flow_insert(p, p->l3_len, 1, 0, fill);
+
+	est = xs_sketch_add(p, &before);
+	admit = cfg && cfg->sketch_admit_bytes ? cfg->sketch_admit_bytes
+					       : heavy >> XS_SKETCH_ADMIT_SHIFT;
+	if (heavy && before < heavy && est >= heavy &&
+	    !(p->key.flags & XS_KEY_F_NOPORTS)) {
+		/* the detection itself does not wait for a slot */
+		xs_count(XS_STAT_FLOW_HEAVY_SKETCH);
+		xs_event(p, XS_EV_HEAVY, est, XS_STAT_EVENT_HEAVY);
+	} else if (!admit || est < admit) {
+		xs_count(XS_STAT_FLOW_SKETCH_ONLY);
+		return 0;
+	}
+	/*
+	 * Counted from its estimate (bytes of its last one to two windows on
+	 * this CPU), so its event comes at the packet that crosses
+	 * heavy_bytes, not heavy_bytes later.
+	 */
+	if (!xs_flow_insert(p, est, 1, XS_FLOW_F_SKETCH, fill))
+		xs_count(XS_STAT_FLOW_ADMIT_SKETCH);
+	return 0;
+}
+
 static __always_inline void xs_account(struct xs_pkt *p)
 {
 	struct xs_flow_stats *fs;
-	__u64 now = bpf_ktime_get_ns(), old;
+	__u64 now, old;
 	__u32 seq_end = p->tcp_seq + p->tcp_len;
-	int err;
-
-	p->now = now;
 
 	fs = bpf_map_lookup_elem(&xs_flows, &p->key);
 	if (!fs) {
-		struct xs_flow_stats init = {
-			.packets = 1,
-			.bytes = p->l3_len,
-			.first_seen_ns = now,
-			.last_seen_ns = now,
-		};
-
-		if (p->is_tcp) {
-			init.tcp_flags = p->tcp_flags;
-			init.tcp_seq_max = seq_end;
-			init.flags = XS_FLOW_F_SEQ_VALID;
-		}
-		err = bpf_map_update_elem(&xs_flows, &p->key, &init, BPF_NOEXIST);
-		if (!err) {
-			xs_count(XS_STAT_FLOW_NEW);
+		p->now = bpf_ktime_get_coarse_ns();
+		if (xs_untracked(p) != -EEXIST)
 			return;
-		}
-		if (err != -EEXIST) {	/* -E2BIG: the table is full */
-			xs_count(XS_STAT_FLOW_TABLE_FULL);
-			return;
-		}
 		/* another CPU created it between our lookup and update */
 		fs = bpf_map_lookup_elem(&xs_flows, &p->key);
 		if (!fs)
 			return;
 	}
-
+	p->fs = fs;
+	/*
+	 * The precise clock (23 ns) only for a flow with a steer entry: its
+	 * flowlet gaps (500 us) decide when a move happens. Everything else
+	 * (last seen, RTO gaps of 100 ms and more, signal periods) takes the
+	 * coarse clock (3 ns, one tick of resolution).
+	 */
+	if (fs->flags & XS_FLOW_F_STEERED) {
+		now = bpf_ktime_get_ns();
+		p->now_precise = 1;
+	} else {
+		now = bpf_ktime_get_coarse_ns();
+	}
+	p->now = now;
 	p->prev_seen_ns = fs->last_seen_ns;
+	p->prev_precise = !!(fs->flags & XS_FLOW_F_PRECISE);
 	if (p->is_tcp)
 		xs_tcp_signals(p, fs);
 	__sync_fetch_and_add(&fs->packets, 1);
@@ -155,6 +225,43 @@ static __always_inline void xs_account(struct xs_pkt *p)
 			fs->flags |= XS_FLOW_F_SEQ_VALID;
 		}
 	}
+}
+
+/*
+ * The flow's steer entry, looked up only when it may have one (see
+ * XS_STEER_SLOT_SHIFT in xs_shared.h): a known mouse skips the lookup.
+ * A flow found to have one is flagged (its packets then read the precise
+ * clock and look up every time), and unflagged when its entry is gone.
+ */
+static __always_inline struct xs_steer_entry *xs_steer_of(struct xs_pkt *p)
+{
+	struct xs_flow_stats *fs = p->fs;
+	const struct xs_config *cfg = p->cfg;
+	__u16 gen = cfg ? (__u16)cfg->steer_gen : 0;
+	struct xs_steer_entry *steer;
+
+	if (fs && !p->new_flow && !(fs->flags & XS_FLOW_F_STEERED) && fs->steer_gen == gen &&
+	    (p->now >> XS_STEER_SLOT_SHIFT) == (p->prev_seen_ns >> XS_STEER_SLOT_SHIFT))
+		return NULL;
+	steer = bpf_map_lookup_elem(&xs_steer, &p->key);
+	if (steer && !p->now_precise) {
+		/* first sight (or no entry of its own): from now on precisely */
+		p->now = bpf_ktime_get_ns();
+		p->now_precise = 1;
+	}
+	if (!fs && steer && p->new_flow)	/* created by this very packet */
+		fs = p->fs = bpf_map_lookup_elem(&xs_flows, &p->key);
+	if (!fs)
+		return steer;
+	if (fs->steer_gen != gen)
+		fs->steer_gen = gen;
+	if (steer && !(fs->flags & XS_FLOW_F_STEERED)) {
+		fs->last_seen_ns = p->now;
+		fs->flags |= XS_FLOW_F_STEERED | XS_FLOW_F_PRECISE;
+	} else if (!steer && (fs->flags & XS_FLOW_F_STEERED)) {
+		fs->flags &= ~(XS_FLOW_F_STEERED | XS_FLOW_F_PRECISE);
+	}
+	return steer;
 }
 
 static __always_inline int xs_verdict(int act, enum xs_stat why)
@@ -259,7 +366,12 @@ static __always_inline void xs_move(struct xs_pkt *p, struct xs_steer_entry *ste
 	const struct xs_config *cfg = p->cfg;
 	enum xs_stat why;
 
-	if (!p->prev_seen_ns || (cfg && p->now - p->prev_seen_ns >= cfg->flowlet_gap_ns))
+	__u64 gap = p->now - p->prev_seen_ns;
+
+	/* a coarse previous timestamp may be a tick early: a gap only past that */
+	if (!p->prev_precise)
+		gap = gap > XS_COARSE_SLACK_NS ? gap - XS_COARSE_SLACK_NS : 0;
+	if (!p->prev_seen_ns || (cfg && gap >= cfg->flowlet_gap_ns))
 		why = XS_STAT_MOVE_GAP;
 	else if (p->now >= steer->deadline_ns)
 		why = XS_STAT_MOVE_FORCED;
@@ -316,7 +428,7 @@ int xs_xdp(struct xdp_md *ctx)
 
 	xs_account(&p);
 
-	steer = bpf_map_lookup_elem(&xs_steer, &p.key);
+	steer = xs_steer_of(&p);
 	if (steer && (steer->flags & XS_STEER_F_PENDING))
 		xs_move(&p, steer);
 	/* TTL about to expire: the fast path hands it to the kernel (ICMP) */

@@ -48,7 +48,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "pkt.h"
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
 #define MTU_L3		1500	/* full-size packet, IP header + payload */
@@ -400,6 +400,9 @@ struct replay {
 	struct trace *t;
 	int prog_fd, flows_fd;
 	struct pkt tmpl;	/* Ethernet + IPv6 + UDP, MTU-sized */
+	int config_fd;
+	struct xs_config cfg;	/* as written; sketch_epoch follows trace time */
+	uint64_t window_ns;	/* the sketch window in trace time */
 	uint64_t runs;
 	uint64_t events_unknown;
 };
@@ -582,6 +585,20 @@ static int replay(struct replay *r)
 			id = e.id;
 			now = e.t;
 		}
+		/*
+		 * The sketch's windows follow the trace's clock, not the replay's
+		 * (which runs many times slower): the program's clock never
+		 * closes a window (sketch_window_ns is ~0), the epoch does.
+		 */
+		if (now / r->window_ns != r->cfg.sketch_epoch) {
+			__u32 zero = 0;
+
+			r->cfg.sketch_epoch = (__u32)(now / r->window_ns);
+			if (bpf_map_update_elem(r->config_fd, &zero, &r->cfg, BPF_ANY)) {
+				err = -errno;
+				break;
+			}
+		}
 		err = send_burst(r, id, thr);
 		if (err < 0)
 			break;
@@ -606,6 +623,7 @@ struct score {
 	uint32_t delay_p50, delay_p99, delay_max;	/* to the event */
 	uint32_t mdelay_p50, mdelay_p99, mdelay_max;	/* to presence in the map */
 	uint64_t in_map, stat_full, stat_new, stat_event, stat_lost;
+	uint64_t stat_sketch_only, stat_admit_sketch, stat_heavy_sketch, early;
 	uint64_t key_val_bytes, memlock;
 	double secs;
 	uint64_t runs;
@@ -721,8 +739,15 @@ static int score(struct replay *r, struct score *s)
 		s->map_fp += !hh && inmap;
 		s->rep_tp += hh && (ev || inmap);
 		s->rep_fp += !hh && (ev || inmap);
-		if (hh && ev && f->cross_pkt != NO_PKT)
-			delays[nd++] = f->event_pkt - f->cross_pkt;
+		/*
+		 * An entry admitted by the sketch counts from its estimate, which
+		 * may lie above the truth: its event can come before the crossing
+		 * packet (counted as early, delay 0).
+		 */
+		if (hh && ev && f->cross_pkt != NO_PKT) {
+			s->early += f->event_pkt < f->cross_pkt;
+			delays[nd++] = f->event_pkt < f->cross_pkt ? 0 : f->event_pkt - f->cross_pkt;
+		}
 		if (hh && f->map_pkt != NO_PKT)
 			mdelays[nmd++] = f->map_pkt - f->cross_pkt;
 		tru[i] = (struct byid){ f->bytes, i };
@@ -767,6 +792,9 @@ static int score(struct replay *r, struct score *s)
 	s->stat_new = st[XS_STAT_FLOW_NEW];
 	s->stat_event = st[XS_STAT_EVENT_HEAVY];
 	s->stat_lost = st[XS_STAT_EVENT_LOST];
+	s->stat_sketch_only = st[XS_STAT_FLOW_SKETCH_ONLY];
+	s->stat_admit_sketch = st[XS_STAT_FLOW_ADMIT_SKETCH];
+	s->stat_heavy_sketch = st[XS_STAT_FLOW_HEAVY_SKETCH];
 	s->key_val_bytes = (uint64_t)(sizeof(struct xs_flow_key) + sizeof(struct xs_flow_stats)) *
 			   bpf_map__max_entries(r->skel->maps.xs_flows);
 	s->memlock = fdinfo_memlock(fd);
@@ -794,7 +822,9 @@ static double now_s(void)
 static int run_one(struct trace *t, uint32_t size, struct score *s)
 {
 	struct replay r = { .t = t };
-	struct xs_config cfg = { .heavy_bytes = opt.threshold / opt.scale };
+	/* the daemon's defaults, sizes scaled: window 1 s / scale */
+	struct xs_config cfg = { .heavy_bytes = opt.threshold / opt.scale,
+				 .sketch_window_ns = ~0ULL };
 	__u32 zero = 0;
 	double t0;
 	int err;
@@ -819,6 +849,9 @@ static int run_one(struct trace *t, uint32_t size, struct score *s)
 		err = -errno;
 		goto out;
 	}
+	r.config_fd = bpf_map__fd(r.skel->maps.xs_config);
+	r.cfg = cfg;
+	r.window_ns = XS_SKETCH_WINDOW_NS_DEFAULT / opt.scale;
 	r.prog_fd = bpf_program__fd(r.skel->progs.xs_xdp);
 	r.flows_fd = bpf_map__fd(r.skel->maps.xs_flows);
 	r.rb = ring_buffer__new(bpf_map__fd(r.skel->maps.xs_events), on_event, &r, NULL);
@@ -863,7 +896,7 @@ static void print_row(const struct trace *t, const struct score *s)
 {
 	char a[16], b[16], c[16], d[16], e[16], f[16], g[16], h[16], i[16], j[16];
 
-	printf("| %s | %u | %llu | %s | %s | %s | %s | %s/%s/%s | %s/%s/%s | %llu | %llu | %.1f | %.1f | %.1f |\n",
+	printf("| %s | %u | %llu | %s | %s | %s | %s | %s/%s/%s | %s/%s/%s | %llu | %llu | %llu | %llu | %llu | %llu | %.1f | %.1f | %.1f |\n",
 	       t->name, s->size, (unsigned long long)s->hh_true,
 	       fmt_ratio(a, sizeof(a), s->ev_tp, s->hh_true),
 	       fmt_ratio(b, sizeof(b), s->rep_tp, s->rep_tp + s->rep_fp),
@@ -874,6 +907,8 @@ static void print_row(const struct trace *t, const struct score *s)
 	       fmt_pkts(h, sizeof(h), s->mdelay_p50), fmt_pkts(i, sizeof(i), s->mdelay_p99),
 	       fmt_pkts(j, sizeof(j), s->mdelay_max),
 	       (unsigned long long)s->in_map, (unsigned long long)s->stat_full,
+	       (unsigned long long)s->stat_sketch_only, (unsigned long long)s->stat_admit_sketch,
+	       (unsigned long long)s->stat_heavy_sketch, (unsigned long long)s->early,
 	       (double)s->key_val_bytes / 1048576.0, (double)s->memlock / 1048576.0,
 	       s->secs);
 	fflush(stdout);
@@ -963,6 +998,14 @@ int main(int argc, char **argv)
 	       "top-k k=%u; %u elephants (4x threshold) in each flood\n",
 	       (unsigned long long)opt.threshold, (unsigned long long)opt.scale,
 	       (unsigned long long)(opt.threshold / opt.scale), opt.topk, opt.elephants);
+	printf("bench-detect: sketch %u rows x %u cells (%u counters) of %zu B per CPU = %.2f MiB "
+	       "per CPU, %d CPUs; window %.3f ms of trace time (1 s / scale); candidates at "
+	       "heavy_bytes / %u; reserve max_entries / %u\n",
+	       XS_SKETCH_ROWS, XS_SKETCH_WIDTH, XS_SKETCH_ROWS * XS_SKETCH_WIDTH,
+	       sizeof(struct xs_sketch_cell),
+	       XS_SKETCH_ROWS * XS_SKETCH_WIDTH * sizeof(struct xs_sketch_cell) / 1048576.0,
+	       libbpf_num_possible_cpus(), XS_SKETCH_WINDOW_NS_DEFAULT / (double)opt.scale / 1e6,
+	       1U << XS_SKETCH_ADMIT_SHIFT, 1U << XS_FLOW_RESERVE_SHIFT);
 	list = strdup(opt.workloads);
 	if (!list)
 		return EXIT_FAILURE;
@@ -979,9 +1022,10 @@ int main(int argc, char **argv)
 		printf("\n| workload | flow table | heavy hitters | recall (event) | precision | "
 		       "recall (map) | top-%u | delay to event p50/p99/max (pkts) | "
 		       "delay to map p50/p99/max (pkts) | flows in map | "
-		       "flow_table_full | key+value MiB | memlock MiB | replay s |\n",
+		       "flow_table_full | flow_sketch_only | flow_admit_sketch | flow_heavy_sketch | "
+		       "early events | key+value MiB | memlock MiB | replay s |\n",
 		       opt.topk);
-		printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+		printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
 		fflush(stdout);
 		for (i = 0; i < opt.nsizes; i++) {
 			struct score s;

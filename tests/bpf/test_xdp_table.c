@@ -474,7 +474,13 @@ static void check_flow(const struct expect *e)
 	if (e->tcp)
 		cr_expect_eq(fs.tcp_seq_max, e->seq_max, "tcp_seq_max 0x%08x, expected 0x%08x",
 			     fs.tcp_seq_max, e->seq_max);
-	cr_expect_eq(fs.flags & XS_FLOW_F_STEERED, 0u, "flow marked steered");
+	{
+		struct xs_steer_entry st;
+		bool steered = !bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_steer), &e->key, &st);
+
+		cr_expect_eq(!!(fs.flags & XS_FLOW_F_STEERED), steered, "flow %s steered",
+			     steered ? "not marked" : "marked");
+	}
 }
 
 static void check_run(const struct pkt *p, const struct expect *e, const struct run *r)
@@ -1554,7 +1560,7 @@ Test(xdp_table, vlan_and_untagged_are_two_flows,
 
 Test(xdp_flow_table, full_table_counts_untracked,
      .init = setup_tiny_table, .fini = teardown,
-     .description = "xs_flows with room for one entry: a second flow is counted flow_table_full, still forwarded")
+     .description = "xs_flows with room for one entry (no reserve): a second flow is only in the sketch (flow_sketch_only), still forwarded")
 {
 	struct expect e;
 
@@ -1567,7 +1573,7 @@ Test(xdp_flow_table, full_table_counts_untracked,
 	memset(&e, 0, sizeof(e));
 	tcp6(&pk, DST6, 64, 10);
 	expect_fwd(&e, MAC_GW, MAC_OUT0);
-	expect_stat(&e, XS_STAT_FLOW_TABLE_FULL);
+	expect_stat(&e, XS_STAT_FLOW_SKETCH_ONLY);
 	run_expect(&pk, &e);
 
 	e.flow = true;
@@ -1840,12 +1846,29 @@ Test(xdp_table, tcp_retrans_across_wrap,
 	cr_assert_eq(flow_of(k).tcp_seq_max, 200);
 }
 
+/*
+ * A known flow looks the steer table up again within a 4 ms slot, or at
+ * its next packet once steer_gen changed: what a writer does that wants
+ * its entry seen at once (and what keeps these rows free of timing).
+ */
+static void steer_gen_bump(void)
+{
+	int fd = bpf_map__fd(skel->maps.xs_config);
+	struct xs_config cfg;
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_lookup_elem(fd, &zero, &cfg) == 0);
+	cfg.steer_gen++;
+	cr_assert(bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY) == 0);
+}
+
 static void steer_pending(struct xs_flow_key k, __u32 from, __u32 to, __u64 deadline)
 {
 	struct xs_steer_entry st = { .path_id = from, .flags = XS_STEER_F_PENDING,
 				     .next_path_id = to, .deadline_ns = deadline };
 
 	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_steer), &k, &st, BPF_ANY) == 0);
+	steer_gen_bump();
 }
 
 static struct xs_steer_entry steer_of(struct xs_flow_key k)
@@ -2326,4 +2349,288 @@ Test(xdp_table, martian_steered,
 	expect_pass(&e, XS_STAT_PASS_L2_NOT_OURS);
 	run_expect(&pk, &e);
 	cr_assert_eq(count_flows(), 0);
+}
+
+/* ---- admission into xs_flows: the sketch above the fill level ------------- */
+
+/*
+ * An 8-entry table with a reserve of 2: free admission up to 6 entries,
+ * candidates only above. Packets of 140 bytes (L3); thresholds in xs_config.
+ */
+#define ADM_ENTRIES	8
+#define ADM_RESERVE	2
+#define ADM_L3		140
+
+static void setup_admission(void)
+{
+	ns_up();
+	skel_up(ADM_ENTRIES);
+}
+
+static void adm_config(__u64 heavy, __u64 admit)
+{
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .heavy_bytes = heavy,
+				 .sketch_admit_bytes = admit, .flow_reserve = ADM_RESERVE };
+
+	set_config(&cfg);
+}
+
+/* n entries put in by userspace (as any earlier flows would be) */
+static void fill_table(int n)
+{
+	struct xs_flow_stats fs = { .packets = 1, .bytes = 64 };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct xs_flow_key k = key6("fd00:9::1", DST6, IPPROTO_UDP, 1000 + i, 9);
+
+		cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, &fs,
+					      BPF_NOEXIST) == 0);
+	}
+}
+
+/* One 140-byte UDP packet (IPv6) of the flow with source port sport. */
+static void udp6_pkt(struct pkt *p, __u16 sport)
+{
+	pkt_init(p);
+	eth_in(p);
+	ip6(p, SRC6, DST6, 64);
+	pkt_udp(p, sport, 53);
+	pkt_payload(p, NULL, ADM_L3 - 48);
+	pkt_finish(p);
+}
+
+static struct xs_flow_key udp6_key(__u16 sport)
+{
+	return key6(SRC6, DST6, IPPROTO_UDP, sport, 53);
+}
+
+static bool in_table(struct xs_flow_key k)
+{
+	struct xs_flow_stats fs;
+
+	return !bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_flows), &k, &fs);
+}
+
+/* One packet of flow sport, forwarded, moving `stats` besides the verdict. */
+static void adm_pkt(__u16 sport, const int *stats, int n)
+{
+	struct expect e;
+	int i;
+
+	memset(&e, 0, sizeof(e));
+	udp6_pkt(&pk, sport);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	for (i = 0; i < n; i++)
+		expect_stat(&e, stats[i]);
+	run_expect(&pk, &e);
+}
+
+static const int st_new[] = { XS_STAT_FLOW_NEW };
+static const int st_sketch[] = { XS_STAT_FLOW_SKETCH_ONLY };
+static const int st_admit[] = { XS_STAT_FLOW_NEW, XS_STAT_FLOW_ADMIT_SKETCH };
+
+Test(xdp_admission, below_fill_level_admitted,
+     .init = setup_admission, .fini = teardown,
+     .description = "Below the fill level (8 entries, reserve 2) every new flow gets an entry at its first packet, thresholds or not")
+{
+	int i;
+
+	adm_config(1000000, 1000000);
+	for (i = 0; i < ADM_ENTRIES - ADM_RESERVE; i++)
+		adm_pkt(2000 + i, st_new, 1);
+	for (i = 0; i < ADM_ENTRIES - ADM_RESERVE; i++)
+		cr_assert(in_table(udp6_key(2000 + i)), "flow %d has no entry", i);
+}
+
+Test(xdp_admission, above_fill_mouse_not_admitted,
+     .init = setup_admission, .fini = teardown,
+     .description = "At the fill level a mouse stays in the sketch: flow_sketch_only per packet, forwarded, no entry; the reserve stays free")
+{
+	int i;
+
+	adm_config(1000000, 1000);
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	for (i = 0; i < 5; i++)		/* 700 bytes: below 1000 */
+		adm_pkt(3000, st_sketch, 1);
+	cr_assert_not(in_table(udp6_key(3000)));
+	cr_assert_eq(count_flows(), ADM_ENTRIES - ADM_RESERVE);
+}
+
+Test(xdp_admission, candidate_admitted_on_estimate,
+     .init = setup_admission, .fini = teardown,
+     .description = "Above the fill level a flow whose estimate reaches sketch_admit_bytes is admitted at that packet, its entry counting from the estimate")
+{
+	struct xs_flow_stats fs;
+	struct xs_flow_key k = udp6_key(3001);
+
+	adm_config(1000000, 300);
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	adm_pkt(3001, st_sketch, 1);		/* 140 */
+	adm_pkt(3001, st_sketch, 1);		/* 280 */
+	cr_assert_not(in_table(k));
+	adm_pkt(3001, st_admit, 2);		/* 420 >= 300: a candidate */
+	fs = flow_of(k);
+	cr_assert_eq(fs.bytes, 3 * ADM_L3, "seeded with %llu bytes", (unsigned long long)fs.bytes);
+	cr_assert_eq(fs.packets, 1);
+	cr_assert(fs.flags & XS_FLOW_F_SKETCH);
+	adm_pkt(3001, NULL, 0);			/* from now on exact */
+	cr_assert_eq(flow_of(k).bytes, 4 * ADM_L3);
+	cr_assert_eq(flow_of(k).packets, 2);
+	/* a mouse beside it still stays out */
+	adm_pkt(3002, st_sketch, 1);
+}
+
+Test(xdp_admission, elephant_crossing_in_sketch_admitted_with_event,
+     .init = setup_admission, .fini = teardown,
+     .description = "A flow that crosses heavy_bytes while only in the sketch raises XS_EV_HEAVY at that very packet and is admitted at once")
+{
+	static const int st_heavy[] = { XS_STAT_FLOW_HEAVY_SKETCH, XS_STAT_EVENT_HEAVY,
+					XS_STAT_FLOW_NEW, XS_STAT_FLOW_ADMIT_SKETCH };
+	struct xs_flow_key k = udp6_key(3003);
+	struct cong_events c = { 0 };
+	struct ring_buffer *rb;
+
+	adm_config(400, 100000);		/* candidates above heavy: the crossing first */
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_cong_event, &c, NULL);
+	cr_assert_not_null(rb);
+	adm_pkt(3003, st_sketch, 1);
+	adm_pkt(3003, st_sketch, 1);
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 0);
+	adm_pkt(3003, st_heavy, 4);		/* 420 >= 400 */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 1);
+	cr_assert_eq(c.ev[0].type, XS_EV_HEAVY);
+	cr_assert_eq(c.ev[0].value, 3 * ADM_L3);
+	cr_assert_eq(memcmp(&c.ev[0].key, &k, sizeof(k)), 0);
+	cr_assert_eq(flow_of(k).bytes, 3 * ADM_L3);
+	adm_pkt(3003, NULL, 0);			/* tracked: no second event */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 1);
+	ring_buffer__free(rb);
+}
+
+Test(xdp_admission, elephant_in_full_table_still_detected,
+     .init = setup_admission, .fini = teardown,
+     .description = "With the table full to the last entry an elephant gets no entry (flow_table_full) but its crossing still raises the event")
+{
+	static const int st_full[] = { XS_STAT_FLOW_TABLE_FULL };
+	static const int st_heavy[] = { XS_STAT_FLOW_HEAVY_SKETCH, XS_STAT_EVENT_HEAVY,
+					XS_STAT_FLOW_TABLE_FULL };
+	struct cong_events c = { 0 };
+	struct ring_buffer *rb;
+
+	adm_config(400, 200);
+	fill_table(ADM_ENTRIES);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_cong_event, &c, NULL);
+	cr_assert_not_null(rb);
+	adm_pkt(3004, st_sketch, 1);		/* 140 */
+	adm_pkt(3004, st_full, 1);		/* 280 >= 200: no room */
+	adm_pkt(3004, st_heavy, 3);		/* 420 >= 400: detected anyway */
+	ring_buffer__consume(rb);
+	cr_assert_eq(c.n, 1);
+	cr_assert_eq(c.ev[0].type, XS_EV_HEAVY);
+	cr_assert_not(in_table(udp6_key(3004)));
+	ring_buffer__free(rb);
+}
+
+Test(xdp_admission, sketch_window_forgets,
+     .init = setup_admission, .fini = teardown,
+     .description = "The estimate covers the current and the previous window: one window later a flow's bytes still count, two windows later they are gone")
+{
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .heavy_bytes = 1000000,
+				 .sketch_admit_bytes = 300, .flow_reserve = ADM_RESERVE,
+				 /* no window ends by the clock during the test */
+				 .sketch_window_ns = ~0ULL };
+
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	set_config(&cfg);
+	adm_pkt(3005, st_sketch, 1);		/* 140 */
+	adm_pkt(3005, st_sketch, 1);		/* 280 */
+	cfg.sketch_epoch += 2;			/* two windows later */
+	set_config(&cfg);
+	adm_pkt(3005, st_sketch, 1);		/* 140 again */
+	adm_pkt(3005, st_sketch, 1);		/* 280 */
+	cfg.sketch_epoch += 1;			/* the next window */
+	set_config(&cfg);
+	adm_pkt(3005, st_admit, 2);		/* 280 of the last window + 140 */
+	cr_assert_eq(flow_of(udp6_key(3005)).bytes, 3 * ADM_L3);
+}
+
+Test(xdp_admission, steered_entry_untouched_by_flood,
+     .init = setup_admission, .fini = teardown,
+     .description = "A steered flow's entry stays while mice flood a full table: its packets are still steered and counted, the mice only sketched")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct expect e;
+	int i;
+
+	adm_config(1000000, 1000000);
+	steer(k, 7);
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1000, TCP_AP, 10);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	expect_stat(&e, XS_STAT_FLOW_NEW);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
+	fill_table(ADM_ENTRIES - 1);		/* now full to the last entry */
+	for (i = 0; i < 20; i++)
+		adm_pkt(4000 + i, st_sketch, 1);
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1010, TCP_AP, 10);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert_eq(flow_of(k).packets, 2);
+	cr_assert_eq(flow_of(k).bytes, 100);
+}
+
+Test(xdp_admission, steer_flag_follows_the_entry,
+     .init = setup_admission, .fini = teardown,
+     .description = "A known flow is flagged steered when its entry appears (seen at once after steer_gen changes) and unflagged when it goes")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct expect e;
+
+	adm_config(0, 0);
+	seg(1000, TCP_AP, 10, NULL, 0, true);
+	cr_assert_not(flow_of(k).flags & XS_FLOW_F_STEERED);
+	steer(k, 7);
+	steer_gen_bump();
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1010, TCP_AP, 10);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
+	cr_assert(flow_of(k).flags & XS_FLOW_F_PRECISE);
+	cr_assert(bpf_map_delete_elem(bpf_map__fd(skel->maps.xs_steer), &k) == 0);
+	seg(1020, TCP_AP, 10, NULL, 0, false);	/* flagged: looks up, finds none */
+	cr_assert_not(flow_of(k).flags & (XS_FLOW_F_STEERED | XS_FLOW_F_PRECISE));
+}
+
+Test(xdp_admission, steer_entry_seen_in_next_slot,
+     .init = setup_admission, .fini = teardown,
+     .description = "A steer entry written for a known flow without touching steer_gen is seen once the flow's next packet falls in a later 4 ms slot of the coarse clock")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct expect e;
+
+	adm_config(0, 0);
+	seg(1000, TCP_AP, 10, NULL, 0, true);
+	steer(k, 7);
+	usleep(3 * (1U << XS_STEER_SLOT_SHIFT) / 1000);	/* past the slot, whatever HZ */
+	memset(&e, 0, sizeof(e));
+	tcp4_seg(&pk, 1010, TCP_AP, 10);
+	expect_pass(&e, XS_STAT_PASS_NO_XSK);
+	e.meta = true;
+	e.path_id = 7;
+	run_expect(&pk, &e);
+	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
 }
