@@ -139,7 +139,11 @@ start_daemon() {	# N FLEET
 	NSTART=$((NSTART + 1))
 	log=$XS_TMP/run$NSTART-h$n.log
 	conf "$n" "$2" >"$XS_TMP/h$n.conf"
-	xs_bg "SUB$n" xs_nsx "${!h}" "$XSTEER" -v run --tenant blue --config "$XS_TMP/h$n.conf" \
+	# each host is a machine of its own: its own /run/xsteer (the tenant's
+	# lock and socket directory), in the mount namespace ip netns exec makes
+	mkdir -p /run/xsteer
+	xs_bg "SUB$n" xs_nsx "${!h}" bash -c 'mount -t tmpfs -o mode=0700 xs-run /run/xsteer &&
+		exec "$@"' run-host "$XSTEER" -v run --tenant blue --config "$XS_TMP/h$n.conf" \
 		--netns "${!x}" --host-if hs$n --dev xh$n --uplink xu$n \
 		--pin-dir "$XS_BPFFS/x$n" --socket "$XS_TMP/h$n.sock" >"$log" 2>&1
 	xs_wait_line "$log" 'xsteer running' 15 || { cat "$log"; xs_die "daemon h$n did not start"; }
