@@ -224,8 +224,14 @@ struct xs_config {
 	/* entries kept for candidates (0: max_entries >> 2) */
 	__u32 flow_reserve;
 	__u32 pad2;
+	/*
+	 * XS_EV_CANDIDATE when a flow's bytes cross it (0: off). The daemon
+	 * sets it below anything that could promote a flow, so it tracks
+	 * only the flows above, not every mouse.
+	 */
+	__u64 cand_bytes;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 96, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 104, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -268,6 +274,11 @@ enum xs_event_type {
 	XS_EV_RETRANS,		/* congestion signals reached the period's threshold */
 	XS_EV_CWR,		/* the same, the last signal being CWR */
 	XS_EV_RTO,		/* a retransmission after an idle gap */
+	/*
+	 * A flow crossed cand_bytes (or was admitted above it): the
+	 * controller tracks it from now on; mice below never reach it.
+	 */
+	XS_EV_CANDIDATE,
 };
 
 /*
@@ -319,6 +330,7 @@ enum xs_event_type {
 	/* heavy_bytes crossed while only in the sketch (event raised) */ \
 	X(FLOW_HEAVY_SKETCH,	"flow_heavy_sketch")			\
 	X(EVENT_HEAVY,		"event_heavy")				\
+	X(EVENT_CANDIDATE,	"event_candidate")			\
 	X(EVENT_LOST,		"event_lost")				\
 	X(EVENT_CONG,		"event_congestion")			\
 	/* congestion signals on the egress path, and moves */		\

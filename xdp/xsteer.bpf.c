@@ -54,6 +54,17 @@ static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old)
 	xs_event(p, XS_EV_HEAVY, old + p->l3_len, XS_STAT_EVENT_HEAVY);
 }
 
+/* The same for the candidate threshold: from here the controller tracks it. */
+static __always_inline void xs_cand_event(struct xs_pkt *p, __u64 old)
+{
+	const struct xs_config *cfg = p->cfg;
+
+	if (!cfg || !cfg->cand_bytes || old >= cfg->cand_bytes ||
+	    old + p->l3_len < cfg->cand_bytes)
+		return;
+	xs_event(p, XS_EV_CANDIDATE, old + p->l3_len, XS_STAT_EVENT_CANDIDATE);
+}
+
 /*
  * Congestion as the sender shows it, on the egress path only: a segment
  * that carries sequence space below the highest already sent is a
@@ -168,8 +179,13 @@ static __always_inline int xs_untracked(struct xs_pkt *p)
 	 * this CPU), so its event comes at the packet that crosses
 	 * heavy_bytes, not heavy_bytes later.
 	 */
-	if (!xs_flow_insert(p, est, 1, XS_FLOW_F_SKETCH, fill))
-		xs_count(XS_STAT_FLOW_ADMIT_SKETCH);
+	if (xs_flow_insert(p, est, 1, XS_FLOW_F_SKETCH, fill))
+		return 0;
+	xs_count(XS_STAT_FLOW_ADMIT_SKETCH);
+	/* admitted above the candidate threshold: it crosses nothing later */
+	if (cfg && cfg->cand_bytes && est >= cfg->cand_bytes &&
+	    !(p->key.flags & XS_KEY_F_NOPORTS))
+		xs_event(p, XS_EV_CANDIDATE, est, XS_STAT_EVENT_CANDIDATE);
 	return 0;
 }
 
@@ -209,8 +225,10 @@ static __always_inline void xs_account(struct xs_pkt *p)
 		xs_tcp_signals(p, fs);
 	__sync_fetch_and_add(&fs->packets, 1);
 	old = __sync_fetch_and_add(&fs->bytes, p->l3_len);
-	if (!(p->key.flags & XS_KEY_F_NOPORTS))
+	if (!(p->key.flags & XS_KEY_F_NOPORTS)) {
+		xs_cand_event(p, old);
 		xs_heavy_event(p, old);
+	}
 	/*
 	 * Plain stores below: BPF atomics need 32/64-bit operands, and a lost
 	 * race between two CPUs on one flow costs a nanosecond of last_seen

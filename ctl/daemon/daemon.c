@@ -184,6 +184,7 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	cfg.sig_period_ns = d->cfg.scan_period_ms * 1000000ULL;
 	cfg.sig_threshold = d->cfg.cong_threshold;
 	cfg.flowlet_gap_ns = d->cfg.flowlet_gap_us * 1000ULL;
+	cfg.cand_bytes = d->cand_bytes;
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
@@ -214,6 +215,7 @@ static int open_maps(struct xs_daemon *d)
 	if (!d->rb)
 		return -errno;
 	/* the controller tracks at most what the datapath's table holds */
+	d->flows_max = info.max_entries;
 	return xs_ctab_init(&d->ct, info.max_entries);
 }
 
