@@ -30,7 +30,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 
 #define PROBE_PAYLOAD	1400
 #define PROBE_L3	(40 + 8 + PROBE_PAYLOAD)
