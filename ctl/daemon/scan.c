@@ -172,7 +172,8 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 	int err;
 
 	while (budget) {
-		count = budget < SCAN_BATCH ? budget : SCAN_BATCH;
+		/* never fewer: a batch smaller than a hash bucket fails (ENOSPC) */
+		count = SCAN_BATCH;
 		err = bpf_map_lookup_batch(d->flows_fd, d->age_started ? &d->age_token : NULL,
 					   &d->age_token, d->keys, d->vals, &count, &opts);
 		if (err && err != -ENOENT) {
