@@ -43,6 +43,8 @@
 #include <criterion/criterion.h>
 #include <xdp/xsk.h>
 #include "afxdp/datapath.h"
+#include "daemon/daemon.h"
+#include "lib/config.h"
 #include "pkt.h"
 #include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
@@ -2479,6 +2481,57 @@ Test(xdp_admission, candidate_admitted_on_estimate,
 	cr_assert_eq(flow_of(k).packets, 2);
 	/* a mouse beside it still stays out */
 	adm_pkt(3002, st_sketch, 1);
+}
+
+/* Keys as a file gives them, written as the daemon writes them (xs_daemon_xdp_config). */
+static void adm_config_file(const char *text)
+{
+	static struct xs_cfg c;
+	struct xs_config x = { .flags = XS_CFG_F_REDIRECT };
+	char err[256] = "";
+
+	xs_cfg_defaults(&c, "t");	/* a tenant names the devices the check wants */
+	cr_assert_eq(xs_cfg_load_buf(&c, "t.conf", text, strlen(text), err, sizeof(err)), 0,
+		     "%s", err);
+	xs_daemon_xdp_config(&c, &x);
+	set_config(&x);
+}
+
+Test(xdp_admission, admit_key_makes_candidates_earlier,
+     .init = setup_admission, .fini = teardown,
+     .description = "sketch-admit-bytes from a file, as the daemon writes it: a flow that stays in the sketch under the default (heavy-bytes / 8) is admitted at its next packet once the key is lower")
+{
+	static const char base[] = "[classifier]\nheavy-bytes = 1M\n"
+				   "[tables]\nflow-table-size = 8\nflow-reserve = 2\n";
+	static const char low[] = "[classifier]\nheavy-bytes = 1M\nsketch-admit-bytes = 1k\n"
+				  "[tables]\nflow-table-size = 8\nflow-reserve = 2\n";
+	int i;
+
+	adm_config_file(base);			/* candidates from 125k */
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	for (i = 0; i < 10; i++)		/* 1400 bytes */
+		adm_pkt(3100, st_sketch, 1);
+	cr_assert_not(in_table(udp6_key(3100)));
+	adm_config_file(low);			/* candidates from 1000 */
+	adm_pkt(3100, st_admit, 2);		/* 1540 */
+	cr_assert_eq(flow_of(udp6_key(3100)).bytes, 11 * ADM_L3);
+	for (i = 0; i < 7; i++)			/* a new flow: 980 */
+		adm_pkt(3101, st_sketch, 1);
+	adm_pkt(3101, st_admit, 2);		/* 1120 */
+}
+
+Test(xdp_admission, reserve_key_moves_the_fill_level,
+     .init = setup_admission, .fini = teardown,
+     .description = "flow-reserve from a file, as the daemon writes it: with 4 of 8 entries reserved a new mouse stays in the sketch at 4 entries; with 2 it gets an entry")
+{
+	adm_config_file("[tables]\nflow-table-size = 8\nflow-reserve = 4\n");
+	fill_table(4);
+	adm_pkt(3200, st_sketch, 1);
+	cr_assert_not(in_table(udp6_key(3200)));
+	adm_config_file("[tables]\nflow-table-size = 8\nflow-reserve = 2\n");
+	adm_pkt(3200, st_new, 1);
+	adm_pkt(3201, st_new, 1);		/* the 6th entry */
+	adm_pkt(3202, st_sketch, 1);		/* at the fill level again */
 }
 
 Test(xdp_admission, elephant_crossing_in_sketch_admitted_with_event,
