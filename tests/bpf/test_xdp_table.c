@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -45,6 +46,8 @@
 #include "afxdp/datapath.h"
 #include "daemon/daemon.h"
 #include "lib/config.h"
+#include "lib/loader.h"
+#include "lib/pin.h"
 #include "pkt.h"
 #include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
@@ -103,6 +106,9 @@ static const char *const stat_names[] = {
 	XS_STATS(XS_STAT_NAME)
 #undef XS_STAT_NAME
 };
+
+/* the sketch's hash seed: known, so every run hashes flows to the same cells */
+#define TEST_SEED	0x5eed7e57c0ffee11ULL
 
 /* One test per process (Criterion forks), so plain globals are per test. */
 static struct xsteer_bpf *skel;
@@ -165,6 +171,7 @@ static void skel_up(__u32 flow_entries)
 
 	skel = xsteer_bpf__open();
 	cr_assert(skel, "cannot open the skeleton: %s", strerror(errno));
+	skel->rodata->xs_sketch_seed = TEST_SEED;	/* the loader draws one per load */
 	if (flow_entries)
 		cr_assert(bpf_map__set_max_entries(skel->maps.xs_flows, flow_entries) == 0);
 	err = xsteer_bpf__load(skel);
@@ -2686,4 +2693,100 @@ Test(xdp_admission, steer_entry_seen_in_next_slot,
 	e.path_id = 7;
 	run_expect(&pk, &e);
 	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
+}
+
+/* ---- the sketch's seed, drawn by the loader ------------------------------ */
+
+static char bpffs[64];
+
+/*
+ * The namespace, and a bpffs of the test's own in a private mount
+ * namespace (libxdp's dispatcher pins go there too): nothing is pinned
+ * outside, and it all goes with the process.
+ */
+static void setup_loader(void)
+{
+	ns_up();
+	cr_assert(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	cr_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "%s", strerror(errno));
+	snprintf(bpffs, sizeof(bpffs), "/tmp/xs-bpffs-XXXXXX");
+	cr_assert_not_null(mkdtemp(bpffs), "mkdtemp: %s", strerror(errno));
+	cr_assert(mount("bpf", bpffs, "bpf", 0, NULL) == 0, "mount bpffs: %s", strerror(errno));
+	setenv("LIBXDP_BPFFS", bpffs, 1);
+}
+
+static void teardown_loader(void)
+{
+	teardown();
+	umount2(bpffs, MNT_DETACH);
+	rmdir(bpffs);
+}
+
+/* xs_attach() as the daemon calls it, pins in bpffs/t; the seed it loaded with. */
+static uint64_t attach_seed(void)
+{
+	struct xs_attach_req r = { .dev = "xin0", .uplink = "xout0", .ifindex = ifi_in,
+				   .up_ifindex = ifi_out, .mode = XS_XDP_SKB,
+				   .fastpath = XS_FASTPATH_REDIRECT, .flow_size = ADM_ENTRIES,
+				   .steer_size = XS_STEER_TABLE_DEFAULT };
+	uint64_t seed = 0;
+	int fd;
+
+	snprintf(r.dir, sizeof(r.dir), "%s/t", bpffs);
+	cr_assert_eq(xs_attach(&r), 0, "xs_attach failed (see stderr)");
+	fd = xs_pin_open_map(r.dir, XS_MAP_RODATA);
+	cr_assert(fd >= 0, "no pinned %s", XS_MAP_RODATA);
+	cr_assert_eq(xs_sketch_seed_read(fd, &seed), 0);
+	close(fd);
+	return seed;
+}
+
+Test(xdp_seed, drawn_per_load_kept_with_the_pins,
+     .init = setup_loader, .fini = teardown_loader,
+     .description = "The loader draws the sketch's seed: loaded again over its pins a program keeps it (the pinned sketch was filled with it), after the pins are removed the next load has another; the sketch admits a candidate with the drawn seed")
+{
+	char dir[PATH_MAX];
+	uint64_t s1, s2, s;
+
+	snprintf(dir, sizeof(dir), "%s/t", bpffs);
+	s1 = attach_seed();
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+	cr_expect_eq(attach_seed(), s1, "loaded over the pins: the pinned seed");
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+	cr_assert_eq(xs_pin_remove(dir), 0);
+	s2 = attach_seed();
+	cr_expect_neq(s1, s2, "two loads drew the same seed %#llx", (unsigned long long)s1);
+	cr_expect(s1 && s2, "a seed of 0 (odds 2^-64)");
+
+	/* a program over the same pins (the attached one's maps, its seed) */
+	skel = xsteer_bpf__open();
+	cr_assert_not_null(skel);
+	cr_assert_eq(bpf_map__set_max_entries(skel->maps.xs_flows, ADM_ENTRIES), 0);
+	cr_assert_eq(xs_loader_pin_paths(skel->obj, dir), 0);
+	cr_assert_eq(xsteer_bpf__load(skel), 0);
+	cr_assert_eq(xs_sketch_seed_read(bpf_map__fd(skel->maps.rodata), &s), 0);
+	cr_assert_eq(s, s2, "the skeleton did not reuse the pinned .rodata");
+	adm_config(1000000, 300);
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	adm_pkt(3001, st_sketch, 1);		/* 140 */
+	adm_pkt(3001, st_sketch, 1);		/* 280 */
+	adm_pkt(3001, st_admit, 2);		/* 420 >= 300 */
+	cr_assert_eq(flow_of(udp6_key(3001)).bytes, 3 * ADM_L3);
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+}
+
+/* htab seeds its hash at random unless a map asks for BPF_F_ZERO_SEED */
+Test(xdp_seed, no_map_asks_for_a_zero_seed, .init = setup, .fini = teardown)
+{
+	struct bpf_map_info info;
+	struct bpf_map *m;
+	__u32 len;
+
+	bpf_object__for_each_map(m, skel->obj) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		cr_assert_eq(bpf_obj_get_info_by_fd(bpf_map__fd(m), &info, &len), 0);
+		cr_expect_not(info.map_flags & BPF_F_ZERO_SEED, "%s has BPF_F_ZERO_SEED",
+			      bpf_map__name(m));
+	}
 }
