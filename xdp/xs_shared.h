@@ -25,6 +25,8 @@
 #define XS_MAP_XSK_BEAT	 "xs_xsk_beat"
 #define XS_MAP_SKETCH	 "xs_sketch"
 #define XS_MAP_FILL	 "xs_fill"
+/* the program's read-only data (the sketch's seed): libbpf's "xsteer_b.rodata" */
+#define XS_MAP_RODATA	 "xsteer_b_rodata"
 
 #define XS_PROG_NAME	 "xs_xdp"
 

@@ -171,6 +171,29 @@ static int take_lock(struct xs_daemon *d)
 	return d->lock_fd < 0 ? d->lock_fd : 0;
 }
 
+void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x)
+{
+	x->heavy_bytes = c->heavy_bytes;
+	x->rto_gap_ns = c->rto_gap_ms * 1000000ULL;
+	x->sig_period_ns = c->scan_period_ms * 1000000ULL;
+	x->sig_threshold = c->cong_threshold;
+	x->flowlet_gap_ns = c->flowlet_gap_us * 1000ULL;
+	x->sketch_window_ns = c->sketch_window_ms * 1000000ULL;
+	x->sketch_admit_bytes = c->sketch_admit_bytes;
+	x->flow_reserve = c->flow_reserve;
+}
+
+int daemon_check_reserve(const struct xs_daemon *d, const struct xs_cfg *c, char *err,
+			 size_t n)
+{
+	if (!c->flow_reserve || c->flow_reserve < d->ct.max)
+		return 0;
+	snprintf(err, n, "[tables] flow-reserve: bad value '%u': must be below the running "
+		 "flow table's size (%u entries; flow-table-size changes at a restart)",
+		 c->flow_reserve, d->ct.max);
+	return -EINVAL;
+}
+
 int daemon_write_xdp_config(struct xs_daemon *d)
 {
 	struct xs_config cfg;
@@ -179,12 +202,8 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
 		memset(&cfg, 0, sizeof(cfg));
 	cfg.xsk_frame_max = xs_dp_frame_max();
-	cfg.heavy_bytes = d->cfg.heavy_bytes;
-	cfg.rto_gap_ns = d->cfg.rto_gap_ms * 1000000ULL;
-	cfg.sig_period_ns = d->cfg.scan_period_ms * 1000000ULL;
-	cfg.sig_threshold = d->cfg.cong_threshold;
-	cfg.flowlet_gap_ns = d->cfg.flowlet_gap_us * 1000ULL;
-	cfg.cand_bytes = d->cand_bytes;
+	xs_daemon_xdp_config(&d->cfg, &cfg);
+	cfg.cand_bytes = d->cand_bytes;	/* from the classifier's settings (scan.c) */
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
@@ -319,6 +338,7 @@ static int block_signals(struct xs_daemon *d)
 /* Everything up to the main loop, in order; 0 or -errno (reported). */
 static int daemon_start(struct xs_daemon *d)
 {
+	char why[200];
 	int err;
 
 	/* [fleet]'s settings and credential files, before anything is attached */
@@ -347,6 +367,12 @@ static int daemon_start(struct xs_daemon *d)
 	err = err ?: open_maps(d);
 	if (err)
 		return err;
+	/* an adopted program's table may be smaller than the file says */
+	err = daemon_check_reserve(d, &d->cfg, why, sizeof(why));
+	if (err) {
+		xs_error("%s", why);
+		return err;
+	}
 	err = daemon_write_xdp_config(d);
 	if (err) {
 		xs_error("cannot write the XDP config map: %s", strerror(-err));

@@ -154,5 +154,8 @@ void daemon_apply_paths(struct xs_daemon *d);
 
 /* daemon.c */
 int daemon_write_xdp_config(struct xs_daemon *d);
+/* c's flow-reserve against the running flow table (its size may differ from c's). */
+int daemon_check_reserve(const struct xs_daemon *d, const struct xs_cfg *c, char *err,
+			 size_t n);
 
 #endif
