@@ -144,6 +144,7 @@ struct xs_cflow {
 	bool cong_event;	/* the datapath reported congestion this period */
 	bool move_pending;	/* waiting for the datapath to make the move */
 	bool counters_valid;	/* retrans/cwr/rto hold a sample */
+	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
 };
 
 /*

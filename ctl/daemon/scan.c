@@ -108,8 +108,10 @@ static struct xs_cflow *flow_track(struct xs_daemon *d, const struct xs_flow_key
 	uint32_t before = d->ct.count;
 	struct xs_cflow *f = xs_ctab_get(&d->ct, k);
 
-	if (f && d->ct.count != before)
+	if (f && d->ct.count != before) {
 		d->st.candidates++;
+		f->seen_scan = d->st.scans;	/* in the table now, whatever a walk saw */
+	}
 	return f;
 }
 
@@ -236,14 +238,72 @@ int daemon_table_walk(struct xs_daemon *d,
 	return 0;
 }
 
+struct walk_ctx {
+	struct xs_daemon *d;
+	uint64_t now, seen;
+};
+
+static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_flow_stats *st)
+{
+	struct walk_ctx *w = ctx;
+	struct xs_daemon *d = w->d;
+	struct xs_cflow *f = xs_ctab_find(&d->ct, k);
+
+	w->seen++;
+	if (f) {
+		f->seen_scan = d->st.scans;
+		flow_sample(d, f, st, w->now);
+	} else if (is_idle(d, st->last_seen_ns, w->now)) {
+		/* the batch holds a copy: deleting what it returned is safe */
+		bpf_map_delete_elem(d->flows_fd, k);
+		d->st.aged++;
+	} else if (entry_is_candidate(d, st) && (f = flow_track(d, k))) {
+		flow_sample(d, f, st, w->now);
+	}
+}
+
+/*
+ * Many tracked flows (at least 1/XS_WALK_RATIO of the table): one batched
+ * walk of the whole table costs less than a lookup each (a lookup is a
+ * system call, about XS_WALK_RATIO times an entry of a batch), and it does
+ * the ageing pass at the same time. Tracked flows it did not meet are gone.
+ */
+#define XS_WALK_RATIO 8
+
+static void scan_walk(struct xs_daemon *d, uint64_t now)
+{
+	struct walk_ctx w = { .d = d, .now = now };
+	uint32_t pos;
+
+	if (daemon_table_walk(d, walk_entry, &w)) {
+		pr_warn("scan: reading the flow table failed\n");
+		return;
+	}
+	for (pos = d->ct.count; pos-- > 0;) {
+		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
+
+		if (f->seen_scan != d->st.scans)
+			flow_forget(d, f);
+	}
+	d->st.flows_table = w.seen;
+	d->st.age_passes++;
+	d->age_seen = 0;
+	d->age_started = false;
+}
+
 void daemon_scan(struct xs_daemon *d)
 {
 	uint64_t now = now_ns();
 
 	d->st.scans++;
 	events_now(d);
-	scan_tracked(d, now);
-	scan_age(d, now);
+	if ((uint64_t)d->ct.count * XS_WALK_RATIO >= d->st.flows_table && d->st.flows_table) {
+		d->st.scan_walks++;
+		scan_walk(d, now);
+	} else {
+		scan_tracked(d, now);
+		scan_age(d, now);
+	}
 	xs_ctab_compact(&d->ct);
 }
 
