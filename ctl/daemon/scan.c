@@ -115,10 +115,29 @@ static struct xs_cflow *flow_track(struct xs_daemon *d, const struct xs_flow_key
 	return f;
 }
 
+/*
+ * A candidate that has sent nothing for this long, neither heavy nor
+ * steered, is no longer tracked (its XDP entry stays until idle-timeout):
+ * finished flows past the threshold would otherwise be read every period
+ * for the whole idle-timeout. If it sends again, the ageing walk takes it
+ * back within a pass.
+ */
+#define XS_CAND_QUIET_NS 1000000000ULL
+
 /* Is an entry of the XDP table one the controller must track? */
-static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_stats *st)
+static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_stats *st,
+			       uint64_t now)
 {
-	return st->bytes >= d->cand_bytes || (st->flags & XS_FLOW_F_STEERED);
+	if (st->flags & XS_FLOW_F_STEERED)
+		return true;
+	return st->bytes >= d->cand_bytes && st->last_seen_ns + XS_CAND_QUIET_NS > now;
+}
+
+/* A tracked flow the controller can let go (see XS_CAND_QUIET_NS). */
+static bool flow_quiet(const struct xs_cflow *f, uint64_t now)
+{
+	return !f->cls.heavy && f->path_id == XS_NO_PATH && !f->move_pending &&
+	       f->last_seen_ns + XS_CAND_QUIET_NS <= now;
 }
 
 static void events_now(struct xs_daemon *d)
@@ -142,8 +161,8 @@ static void scan_tracked(struct xs_daemon *d, uint64_t now)
 
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
-		else
-			flow_sample(d, f, &st, now);
+		else if (flow_sample(d, f, &st, now) && flow_quiet(f, now))
+			xs_ctab_del(&d->ct, f);	/* a finished candidate */
 		if (++n % XS_EVENT_CHUNK == 0) {
 			events_now(d);
 			if (pos > d->ct.count)
@@ -195,7 +214,7 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 			if (is_idle(d, st->last_seen_ns, now)) {
 				d->keys[ndel++] = *k;	/* i >= ndel: nothing unread is overwritten */
 				d->st.aged++;
-			} else if (entry_is_candidate(d, st) && (f = flow_track(d, k))) {
+			} else if (entry_is_candidate(d, st, now) && (f = flow_track(d, k))) {
 				flow_sample(d, f, st, now);
 			}
 		}
@@ -252,12 +271,13 @@ static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_f
 	w->seen++;
 	if (f) {
 		f->seen_scan = d->st.scans;
-		flow_sample(d, f, st, w->now);
+		if (flow_sample(d, f, st, w->now) && flow_quiet(f, w->now))
+			xs_ctab_del(&d->ct, f);	/* a finished candidate */
 	} else if (is_idle(d, st->last_seen_ns, w->now)) {
 		/* the batch holds a copy: deleting what it returned is safe */
 		bpf_map_delete_elem(d->flows_fd, k);
 		d->st.aged++;
-	} else if (entry_is_candidate(d, st) && (f = flow_track(d, k))) {
+	} else if (entry_is_candidate(d, st, w->now) && (f = flow_track(d, k))) {
 		flow_sample(d, f, st, w->now);
 	}
 }
