@@ -332,7 +332,6 @@ enum xs_event_type {
 	/* heavy_bytes crossed while only in the sketch (event raised) */ \
 	X(FLOW_HEAVY_SKETCH,	"flow_heavy_sketch")			\
 	X(EVENT_HEAVY,		"event_heavy")				\
-	X(EVENT_CANDIDATE,	"event_candidate")			\
 	X(EVENT_LOST,		"event_lost")				\
 	X(EVENT_CONG,		"event_congestion")			\
 	/* congestion signals on the egress path, and moves */		\
@@ -342,7 +341,10 @@ enum xs_event_type {
 	X(MOVE_GAP,		"move_at_gap")				\
 	X(MOVE_FORCED,		"move_forced")				\
 	X(FRAG_NONFIRST,	"frag_nonfirst")			\
-	X(L4_UNKNOWN,		"l4_unknown")
+	X(L4_UNKNOWN,		"l4_unknown")				\
+	/* appended: an older program's indexes stay what they were */	\
+	X(EVENT_CANDIDATE,	"event_candidate")			\
+	X(EVENT_CANDIDATE_SKIPPED, "event_candidate_skipped")
 
 #define XS_STAT_ENUM(n, s) XS_STAT_##n,
 enum xs_stat {

@@ -176,7 +176,10 @@ static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes)
 	size_t n, i;
 
 	daemon_table_walk(d, mouse_add, &m);
-	n = m.n;
+	/* the events read during the walk may have taken some of them on */
+	for (i = n = 0; i < m.n; i++)
+		if (!xs_ctab_find(&d->ct, &m.v[i].key))
+			m.v[n++] = m.v[i];
 	if (m.cap < n + d->ct.count) {
 		struct flow_ref *v = realloc(m.v, (n + d->ct.count + 1) * sizeof(*v));
 

@@ -145,6 +145,7 @@ struct xs_cflow {
 	bool move_pending;	/* waiting for the datapath to make the move */
 	bool counters_valid;	/* retrans/cwr/rto hold a sample */
 	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
+	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
 };
 
 /*

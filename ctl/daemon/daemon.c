@@ -207,6 +207,36 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
+/*
+ * A program left attached by another version of xsteer (the daemon adopts
+ * what it finds) must have the maps this build reads and writes: a smaller
+ * xs_config would silently drop the fields it does not know.
+ */
+static int check_map_layout(struct xs_daemon *d)
+{
+	const struct { int fd; const char *name; __u32 key, value; } want[] = {
+		{ d->flows_fd, XS_MAP_FLOWS, sizeof(struct xs_flow_key), sizeof(struct xs_flow_stats) },
+		{ d->steer_fd, XS_MAP_STEER, sizeof(struct xs_flow_key), sizeof(struct xs_steer_entry) },
+		{ d->config_fd, XS_MAP_CONFIG, sizeof(__u32), sizeof(struct xs_config) },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(want[i].fd, &info, &len))
+			return -errno;
+		if (info.key_size == want[i].key && info.value_size == want[i].value)
+			continue;
+		xs_error("the XDP program on %s is from another version of xsteer: its map %s "
+			 "has %u-byte keys and %u-byte values, this build's %u and %u; run "
+			 "'xsteer detach --dev %s' and start again", d->cfg.dev, want[i].name,
+			 info.key_size, info.value_size, want[i].key, want[i].value, d->cfg.dev);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static int open_maps(struct xs_daemon *d)
 {
 	const char *dir = d->cfg.pin_dir;
@@ -224,6 +254,9 @@ static int open_maps(struct xs_daemon *d)
 	    d->stats_fd < 0 || d->events_fd < 0)
 		return -ENOENT;
 	err = bpf_obj_get_info_by_fd(d->flows_fd, &info, &len);
+	if (err)
+		return err;
+	err = check_map_layout(d);
 	if (err)
 		return err;
 	d->keys = calloc(SCAN_BATCH, sizeof(*d->keys));

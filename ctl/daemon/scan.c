@@ -71,6 +71,9 @@ static bool is_idle(const struct xs_daemon *d, uint64_t last_seen_ns, uint64_t n
 static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 			const struct xs_flow_stats *st, uint64_t now)
 {
+	/* sampled already at this time (moved into a hole not yet visited) */
+	if (f->cls.last_ns == now)
+		return true;
 	f->packets = st->packets;
 	f->bytes = st->bytes;
 	f->last_seen_ns = st->last_seen_ns;
@@ -111,6 +114,7 @@ static struct xs_cflow *flow_track(struct xs_daemon *d, const struct xs_flow_key
 	if (f && d->ct.count != before) {
 		d->st.candidates++;
 		f->seen_scan = d->st.scans;	/* in the table now, whatever a walk saw */
+		f->tracked_ns = now_ns();
 	}
 	return f;
 }
@@ -124,20 +128,39 @@ static struct xs_cflow *flow_track(struct xs_daemon *d, const struct xs_flow_key
  */
 #define XS_CAND_QUIET_NS 1000000000ULL
 
-/* Is an entry of the XDP table one the controller must track? */
-static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_stats *st,
-			       uint64_t now)
+/*
+ * Is an entry of the XDP table one the controller must track? Steered, or
+ * past the candidate threshold, sending, and not slow over its life (a
+ * slow one that was let go comes back with its next cand_bytes event).
+ */
+static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_key *k,
+			       const struct xs_flow_stats *st, uint64_t now)
 {
+	uint64_t life = st->last_seen_ns > st->first_seen_ns ?
+			st->last_seen_ns - st->first_seen_ns : 1;
+
 	if (st->flags & XS_FLOW_F_STEERED)
 		return true;
-	return st->bytes >= d->cand_bytes && st->last_seen_ns + XS_CAND_QUIET_NS > now;
+	if ((k->flags & XS_KEY_F_NOPORTS) || st->bytes < d->cand_bytes ||
+	    st->last_seen_ns + XS_CAND_QUIET_NS <= now)
+		return false;
+	return (double)st->bytes * 8 * 1e9 / (double)life >= (double)d->cc.low_bps;
 }
 
-/* A tracked flow the controller can let go (see XS_CAND_QUIET_NS). */
-static bool flow_quiet(const struct xs_cflow *f, uint64_t now)
+/*
+ * A tracked flow the controller can let go: neither heavy nor steered (nor
+ * about to be), and quiet for XS_CAND_QUIET_NS, or tracked for longer than
+ * demote-hold with its rate below heavy-rate-low (what would demote a
+ * heavy hitter). Its next cand_bytes brings it back.
+ */
+static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f, uint64_t now)
 {
-	return !f->cls.heavy && f->path_id == XS_NO_PATH && !f->move_pending &&
-	       f->last_seen_ns + XS_CAND_QUIET_NS <= now;
+	if (f->cls.heavy || f->path_id != XS_NO_PATH || f->move_pending || f->manual)
+		return false;
+	if (f->last_seen_ns + XS_CAND_QUIET_NS <= now)
+		return true;
+	return f->tracked_ns && now - f->tracked_ns >= d->cc.hold_ns + d->rc.scan_ns &&
+	       f->cls.rate_bps < (double)d->cc.low_bps;
 }
 
 static void events_now(struct xs_daemon *d)
@@ -161,8 +184,8 @@ static void scan_tracked(struct xs_daemon *d, uint64_t now)
 
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
-		else if (flow_sample(d, f, &st, now) && flow_quiet(f, now))
-			xs_ctab_del(&d->ct, f);	/* a finished candidate */
+		else if (flow_sample(d, f, &st, now) && flow_done(d, f, now))
+			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
 		if (++n % XS_EVENT_CHUNK == 0) {
 			events_now(d);
 			if (pos > d->ct.count)
@@ -199,7 +222,8 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 					   &d->age_token, d->keys, d->vals, &count, &opts);
 		if (err && err != -ENOENT) {
 			pr_warn("scan: reading the flow table failed: %s\n", strerror(-err));
-			d->age_started = false;
+			d->age_started = false;	/* the pass starts over, its count too */
+			d->age_seen = 0;
 			return;
 		}
 		d->age_started = true;
@@ -214,7 +238,7 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 			if (is_idle(d, st->last_seen_ns, now)) {
 				d->keys[ndel++] = *k;	/* i >= ndel: nothing unread is overwritten */
 				d->st.aged++;
-			} else if (entry_is_candidate(d, st, now) && (f = flow_track(d, k))) {
+			} else if (entry_is_candidate(d, k, st, now) && (f = flow_track(d, k))) {
 				flow_sample(d, f, st, now);
 			}
 		}
@@ -271,13 +295,13 @@ static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_f
 	w->seen++;
 	if (f) {
 		f->seen_scan = d->st.scans;
-		if (flow_sample(d, f, st, w->now) && flow_quiet(f, w->now))
-			xs_ctab_del(&d->ct, f);	/* a finished candidate */
+		if (flow_sample(d, f, st, w->now) && flow_done(d, f, w->now))
+			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
 	} else if (is_idle(d, st->last_seen_ns, w->now)) {
 		/* the batch holds a copy: deleting what it returned is safe */
 		bpf_map_delete_elem(d->flows_fd, k);
 		d->st.aged++;
-	} else if (entry_is_candidate(d, st, w->now) && (f = flow_track(d, k))) {
+	} else if (entry_is_candidate(d, k, st, w->now) && (f = flow_track(d, k))) {
 		flow_sample(d, f, st, w->now);
 	}
 }
@@ -301,9 +325,15 @@ static void scan_walk(struct xs_daemon *d, uint64_t now)
 	}
 	for (pos = d->ct.count; pos-- > 0;) {
 		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
+		struct xs_flow_stats st;
 
-		if (f->seen_scan != d->st.scans)
+		if (f->seen_scan == d->st.scans)
+			continue;
+		/* re-created in a bucket the walk had passed? */
+		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);
+		else
+			flow_sample(d, f, &st, now);
 	}
 	d->st.flows_table = w.seen;
 	d->st.age_passes++;
@@ -327,6 +357,34 @@ void daemon_scan(struct xs_daemon *d)
 	xs_ctab_compact(&d->ct);
 }
 
+/*
+ * A mouse tracked from its congestion event on (move-mice): the period
+ * that raised the event is its first, as if it had been tracked all along.
+ * The baseline is its counters less the period's signals (ev->value), and
+ * its packets less a period's share of its life.
+ */
+static void cong_baseline(struct xs_daemon *d, struct xs_cflow *f, const struct xs_event *ev)
+{
+	struct xs_flow_stats st;
+	uint64_t life, pkts;
+	uint32_t sig = ev->value > UINT32_MAX ? UINT32_MAX : (uint32_t)ev->value;
+
+	if (bpf_map_lookup_elem(d->flows_fd, &ev->key, &st))
+		return;
+	life = st.last_seen_ns > st.first_seen_ns ? st.last_seen_ns - st.first_seen_ns : 0;
+	pkts = life > d->rc.scan_ns ? (uint64_t)((double)st.packets * d->rc.scan_ns / life)
+				    : st.packets;
+	f->retrans = st.tcp_retrans;
+	f->cwr = st.tcp_cwr;
+	if (ev->type == XS_EV_CWR)
+		f->cwr -= sig < f->cwr ? sig : f->cwr;
+	else
+		f->retrans -= sig < f->retrans ? sig : f->retrans;
+	f->rto = st.tcp_rto;
+	f->cong_pkts = st.packets - pkts;
+	f->counters_valid = true;
+}
+
 int daemon_on_event(void *ctx, void *data, size_t len)
 {
 	struct xs_daemon *d = ctx;
@@ -345,6 +403,8 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 		f = d->rc.move_mice ? flow_track(d, &ev->key) : xs_ctab_find(&d->ct, &ev->key);
 		if (!f)
 			return 0;
+		if (!f->counters_valid && ev->type != XS_EV_RTO)
+			cong_baseline(d, f, ev);
 		flow_switch_check(d, f);
 		if (ev->type != XS_EV_RTO)
 			xs_react_signal(&d->rc, f, ev->ts_ns, &d->rcount);
