@@ -1732,6 +1732,65 @@ Test(xdp_table, heavy_event_once_on_crossing,
 	ring_buffer__free(rb);
 }
 
+Test(xdp_table, candidate_event_every_multiple,
+     .description = "XS_EV_CANDIDATE at each multiple of xs_config.cand_bytes a flow crosses (the controller lets slow candidates go; the next multiple brings them back), and at a first packet that reaches it")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .cand_bytes = 300 };
+	struct heavy_events h = { 0 };
+	struct ring_buffer *rb;
+	struct expect e;
+	__u32 zero = 0;
+	int i, want = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
+				      BPF_ANY) == 0);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, &h, NULL);
+	cr_assert_not_null(rb);
+	/* 140 bytes each: 140 280 | 420 560 | 700 840 | 980: crossings at 3, 5, 7 */
+	for (i = 0; i < 7; i++) {
+		bool cross = i == 2 || i == 4 || i == 6;
+
+		memset(&e, 0, sizeof(e));
+		tcp4_seg(&pk, 1000 + 100 * i, TCP_AP, 100);
+		expect_fwd(&e, MAC_GW, MAC_OUT0);
+		if (i == 0)
+			expect_flow(&e, k, 140);
+		if (cross)
+			expect_stat(&e, XS_STAT_EVENT_CANDIDATE);
+		run_expect(&pk, &e);
+		ring_buffer__consume(rb);
+		want += cross;
+		cr_assert_eq(h.n, want, "after packet %d: %d events, want %d", i + 1, h.n, want);
+		if (cross) {
+			cr_assert_eq(h.ev.type, XS_EV_CANDIDATE);
+			cr_assert_eq(h.ev.value, 140 * (__u64)(i + 1));
+			cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0);
+		}
+	}
+	/* a new flow whose first packet is past the threshold */
+	cfg.cand_bytes = 100;
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
+				      BPF_ANY) == 0);
+	k = key4(SRC4, DST4, IPPROTO_TCP, 40001, 443);
+	memset(&e, 0, sizeof(e));
+	pkt_init(&pk);
+	eth_in(&pk);
+	ip4(&pk, SRC4, DST4, 64);
+	tcp(&pk, 40001, 443, 1000, TCP_AP);
+	pkt_payload(&pk, NULL, 100);
+	pkt_finish(&pk);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_flow(&e, k, 140);
+	expect_stat(&e, XS_STAT_EVENT_CANDIDATE);
+	run_expect(&pk, &e);
+	ring_buffer__consume(rb);
+	cr_assert_eq(h.n, want + 1);
+	cr_assert_eq(h.ev.type, XS_EV_CANDIDATE);
+	cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0);
+	ring_buffer__free(rb);
+}
+
 /* ---- congestion signals and moves ---------------------------------------- */
 
 static __u64 mono_ns(void)
