@@ -144,9 +144,11 @@ static int drop_caps(void)
 }
 
 /*
- * One daemon per tenant (without one: per interface and network namespace),
+ * One daemon per tenant, and one per interface and network namespace,
  * enforced before anything is touched: a second one must not adopt the
- * program, take the queues' XSKMAP slots or replace the socket.
+ * program, take the queues' XSKMAP slots or replace the socket. A tenant's
+ * daemon takes both locks (in the tenant's namespace, after entering it),
+ * so one started without --tenant on the same interface is refused too.
  */
 static int take_lock(struct xs_daemon *d)
 {
@@ -157,18 +159,20 @@ static int take_lock(struct xs_daemon *d)
 	if (d->o->tenant) {
 		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/%s.lock", d->o->tenant);
 		snprintf(what, sizeof(what), "tenant '%s'", d->o->tenant);
-	} else {
-		if (stat("/proc/self/ns/net", &st)) {
-			err = -errno;
-			xs_error("cannot identify the network namespace: %s", strerror(-err));
-			return err;
-		}
-		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
-			 d->cfg.dev, (unsigned long long)st.st_ino);
-		snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+		d->lock_fd = xs_lock_take(d->lock_path, what);
+		if (d->lock_fd < 0)
+			return d->lock_fd;
 	}
-	d->lock_fd = xs_lock_take(d->lock_path, what);
-	return d->lock_fd < 0 ? d->lock_fd : 0;
+	if (stat("/proc/self/ns/net", &st)) {
+		err = -errno;
+		xs_error("cannot identify the network namespace: %s", strerror(-err));
+		return err;
+	}
+	snprintf(d->dev_lock_path, sizeof(d->dev_lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
+		 d->cfg.dev, (unsigned long long)st.st_ino);
+	snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+	d->dev_lock_fd = xs_lock_take(d->dev_lock_path, what);
+	return d->dev_lock_fd < 0 ? d->dev_lock_fd : 0;
 }
 
 void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x)
@@ -539,7 +543,9 @@ static void daemon_free(struct xs_daemon *d)
 	close_fd(&d->sig_fd);
 	free(d->keys);
 	free(d->vals);
-	xs_lock_release(d->lock_path, d->lock_fd);	/* last: everything else is gone */
+	/* last: everything else is gone */
+	xs_lock_release(d->dev_lock_path, d->dev_lock_fd);
+	xs_lock_release(d->lock_path, d->lock_fd);
 	free(d);
 }
 
@@ -555,6 +561,7 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	d->o = o;
 	d->flows_fd = d->steer_fd = d->config_fd = -1;
 	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = d->lock_fd = -1;
+	d->dev_lock_fd = -1;
 	d->start_ns = now_ns();
 	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
 	/* a client that closes early must not kill us (writes use MSG_NOSIGNAL too) */

@@ -63,6 +63,8 @@ struct xs_daemon {
 	struct xs_ctl_server *ctl;	/* the control socket */
 	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */
 	char lock_path[128];
+	int dev_lock_fd;		/* and per interface and network namespace */
+	char dev_lock_path[128];
 	char pin_made[PATH_MAX];	/* the pin directories this run created */
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
