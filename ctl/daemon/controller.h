@@ -146,6 +146,7 @@ struct xs_cflow {
 	bool counters_valid;	/* retrans/cwr/rto hold a sample */
 	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
 	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
+	uint64_t steer_retry_ns;	/* heavy without a path: not tried again before */
 };
 
 /*

@@ -22,6 +22,8 @@
 #include "lib/log.h"
 #include "daemon/internal.h"
 
+/* A heavy hitter without a path tries again after this long. */
+#define XS_STEER_RETRY_NS 1000000000ULL
 /* Tracked flows read between two looks at the ring buffer. */
 #define XS_EVENT_CHUNK 256
 /* The ageing walk: one pass over the whole table in about this long... */
@@ -98,10 +100,16 @@ static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 		flow_unsteer(d, f);
 		break;
 	default:
-		/* heavy but no path yet (none was free, or paths changed) */
-		if (f->cls.heavy && f->path_id == XS_NO_PATH)
+		/*
+		 * Heavy but no path yet (none was free, paths changed, the steer
+		 * table was full): again, at most once a second, so a full table
+		 * does not cost a failing write per flow and period.
+		 */
+		if (f->cls.heavy && f->path_id == XS_NO_PATH && now >= f->steer_retry_ns)
 			flow_steer(d, f);
 	}
+	if (f->cls.heavy && f->path_id == XS_NO_PATH && now >= f->steer_retry_ns)
+		f->steer_retry_ns = now + XS_STEER_RETRY_NS;
 	return true;
 }
 

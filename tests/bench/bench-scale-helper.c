@@ -7,9 +7,10 @@
  *	writes N synthetic flows into PIN_DIR/xs_flows with
  *	bpf_map_update_batch (keys fd00:3::/64 + index -> fd00:2::1 UDP;
  *	10 packets, 1000 bytes, last seen now: mice that stay); the first
- *	CANDIDATES of them (default 0) have 1 MiB instead, and are last seen
- *	an hour ahead: past the candidate threshold and never quiet, so the
- *	controller tracks them all run. Prints the time it took.
+ *	CANDIDATES of them (default 0) have 128 KiB instead (past the
+ *	candidate threshold, below bench-scale's heavy-bytes) and are last
+ *	seen an hour ahead, never quiet: the controller tracks them all run
+ *	(with heavy-rate-low 0, see bench-scale). Prints the time it took.
  *
  *   probe PIN_DIR --count N --threshold BYTES [--sport PORT]
  *	from the namespace it runs in, N times: a new UDP flow
@@ -91,7 +92,7 @@ static int cmd_fill(const char *dir, uint32_t n, uint32_t ncand)
 			key->proto = IPPROTO_UDP;
 			memset(v, 0, sizeof(*v));
 			v->packets = 10;
-			v->bytes = i < ncand ? 1 << 20 : 1000;
+			v->bytes = i < ncand ? 1 << 17 : 1000;
 			v->first_seen_ns = v->last_seen_ns = now;
 			/* a candidate looks active all run (a quiet one is let go after 1 s) */
 			if (i < ncand)
