@@ -253,6 +253,15 @@ static void run_pkt(const void *data, size_t len, struct run *r)
 
 /* ---- expectations ----------------------------------------------------- */
 
+/*
+ * What a packet does to the fast path's next-hop cache counters. A row that
+ * says nothing (NH_DERIVED) gets exactly one of them when its verdict says
+ * the packet reached the next hop (the fast path, or a reason only the
+ * FIB's answer gives), and a hit never with a FIB reason; rows about the
+ * cache say which one.
+ */
+enum nh_want { NH_DERIVED, NH_NONE, NH_HIT, NH_MISS };
+
 struct expect {
 	int err;			/* 0, or the -errno test_run must refuse with */
 	__u32 act;			/* XDP_* */
@@ -268,6 +277,7 @@ struct expect {
 	bool tcp;
 	__u8 tcp_flags;
 	__u32 seq_max;
+	enum nh_want nh;		/* the next-hop cache's counters */
 };
 
 static const char *act_name(__u32 act)
@@ -408,7 +418,59 @@ static void check_output(const struct pkt *p, const struct expect *e,
 		     "frame must be unchanged");
 }
 
-/* Every counter moved by exactly what e lists (plus rx), all others not at all. */
+static bool nh_reason(int stat)
+{
+	switch (stat) {
+	case XS_STAT_V_FASTPATH:
+	case XS_STAT_PASS_FIB_NO_NEIGH:
+	case XS_STAT_PASS_FIB_LOCAL:
+	case XS_STAT_PASS_FIB_UNREACH:
+	case XS_STAT_PASS_FIB_FRAG:
+	case XS_STAT_PASS_FIB_OTHER:
+	case XS_STAT_PASS_NO_TX_PORT:
+	case XS_STAT_PASS_RPF:
+		return true;
+	}
+	return false;
+}
+
+static void check_nh_stats(const struct expect *e, const struct run *r)
+{
+	long long hit = r->delta[XS_STAT_NH_CACHE_HIT], miss = r->delta[XS_STAT_NH_CACHE_MISS];
+	bool reached = false, fib = false;
+	int k;
+
+	switch (e->err ? NH_NONE : e->nh) {
+	case NH_NONE:
+		cr_expect(hit == 0 && miss == 0, "next-hop cache hit %lld, miss %lld: expected "
+			  "neither", hit, miss);
+		return;
+	case NH_HIT:
+		cr_expect(hit == 1 && miss == 0, "next-hop cache hit %lld, miss %lld: expected "
+			  "a hit", hit, miss);
+		return;
+	case NH_MISS:
+		cr_expect(hit == 0 && miss == 1, "next-hop cache hit %lld, miss %lld: expected "
+			  "a miss", hit, miss);
+		return;
+	case NH_DERIVED:
+		break;
+	}
+	for (k = 0; k < e->n_stats; k++) {
+		reached |= nh_reason(e->stats[k]);
+		fib |= nh_reason(e->stats[k]) && e->stats[k] != XS_STAT_V_FASTPATH &&
+		       e->stats[k] != XS_STAT_PASS_NO_TX_PORT;
+	}
+	cr_expect_eq(hit + miss, reached ? 1 : 0, "next-hop cache hit %lld, miss %lld for a "
+		     "packet that %s the next hop", hit, miss, reached ? "reached" : "never reached");
+	if (fib)
+		cr_expect_eq(hit, 0, "a next-hop cache hit, yet a reason only a FIB lookup gives");
+}
+
+/*
+ * Every counter moved by exactly what e lists (plus rx), all others not at
+ * all; the next-hop cache's by check_nh_stats().
+ */
 static void check_stats(const struct expect *e, const struct run *r)
 {
 	long long want[XS_STAT__MAX] = { 0 };
@@ -421,8 +483,10 @@ static void check_stats(const struct expect *e, const struct run *r)
 			want[e->stats[k]]++;
 	}
 	for (k = 0; k < XS_STAT__MAX; k++)
-		cr_expect_eq(r->delta[k], want[k], "counter %s moved by %lld, expected %lld",
-			     stat_names[k], r->delta[k], want[k]);
+		if (k != XS_STAT_NH_CACHE_HIT && k != XS_STAT_NH_CACHE_MISS)
+			cr_expect_eq(r->delta[k], want[k], "counter %s moved by %lld, expected %lld",
+				     stat_names[k], r->delta[k], want[k]);
+	check_nh_stats(e, r);
 	verdicts = r->delta[XS_STAT_V_FASTPATH] + r->delta[XS_STAT_V_XSK] +
 		   r->delta[XS_STAT_V_PASS] + r->delta[XS_STAT_V_DROP];
 	cr_expect_eq(verdicts, e->err == 0 ? 1 : 0,
@@ -2333,6 +2397,7 @@ Test(xdp_table, rpf_strict_steered,
 	udp4_frame(&pk, MAC_IN0, SRC4_VIA_OUT, DST4);
 	expect_pass(&e, XS_STAT_PASS_RPF);
 	expect_stat(&e, XS_STAT_FLOW_NEW);
+	e.nh = NH_NONE;		/* refused on the way to AF_XDP, not the fast path */
 	run_expect(&pk, &e);
 }
 
