@@ -187,6 +187,24 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
+/*
+ * The kernel's routes, rules, neighbours, addresses or links changed: the
+ * XDP fast path looks every flow's next hop up again (xs_config.fib_gen).
+ * A read-modify-write of the map: a bump lost to a racing writer is made
+ * good by the cache's own age bound (XS_NH_MAX_AGE_NS).
+ */
+static void bump_fib_gen(struct xs_daemon *d)
+{
+	struct xs_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
+		return;
+	cfg.fib_gen++;
+	if (bpf_map_update_elem(d->config_fd, &zero, &cfg, 0))
+		pr_debug("cannot bump the FIB generation: %s\n", strerror(errno));
+}
+
 static int open_maps(struct xs_daemon *d)
 {
 	const char *dir = d->cfg.pin_dir;
@@ -449,8 +467,10 @@ static void main_loop(struct xs_daemon *d)
 		if (ppoll(pfd, 5, &timeout, NULL) > 0) {
 			if (pfd[0].revents & POLLIN)
 				stop = on_signal(d);
-			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
+			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0) {
+				bump_fib_gen(d);
 				next_resolve = 0;
+			}
 			if (pfd[2].revents & POLLIN)
 				ring_buffer__consume(d->rb);
 			if (pfd[4].revents & POLLIN)
