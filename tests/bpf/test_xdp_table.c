@@ -2769,6 +2769,22 @@ static void nh_pass(struct pkt *p, int why, enum nh_want nh)
 	run_expect(p, &e);
 }
 
+/*
+ * A new flow's first packet creates its entry (nothing cached: the entry
+ * did not exist when it was looked up), the second caches, the third hits.
+ */
+static void nh_warm(struct pkt *p, const uint8_t *dmac)
+{
+	nh_fwd(p, dmac, NH_MISS, true);
+	nh_fwd(p, dmac, NH_MISS, false);
+	nh_fwd(p, dmac, NH_HIT, false);
+}
+
+static void flow_put(struct xs_flow_key k, const struct xs_flow_stats *fs)
+{
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, fs, BPF_EXIST) == 0);
+}
+
 Test(xdp_table, nh_cache_hit_forwards_as_a_miss,
      .description = "Next-hop cache: a flow's first packet (not yet in the table) and second look the FIB up, the third is a hit; all three leave byte for byte alike, IPv6 and IPv4")
 {
@@ -2784,18 +2800,14 @@ Test(xdp_table, nh_cache_hit_forwards_as_a_miss,
 	nh_fwd(&pk, MAC_GW, NH_HIT, false);
 
 	udp4_len(&pk, DST4, 32);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 }
 
 Test(xdp_table, nh_cache_gen_bump_follows_neighbour,
      .description = "Next-hop cache: after the gateway's MAC changes and fib_gen is bumped (the daemon's netlink watch), the next packet is looked up and carries the new MAC")
 {
 	udp6_fl(&pk, DST6, 32, 0x12345);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
 	fib_gen_bump();
 	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
@@ -2806,9 +2818,7 @@ Test(xdp_table, nh_cache_gen_bump_follows_route,
      .description = "Next-hop cache: after the flow's route moves to another gateway and fib_gen is bumped, the next packet goes to the new gateway (IPv4, reverse path looked up again too)")
 {
 	udp4_len(&pk, DST4, 32);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	ip_batch("neigh add 198.51.100.4 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n"
 		 "route replace 203.0.113.0/26 via 198.51.100.4 dev xout0\n");
 	fib_gen_bump();
@@ -2827,9 +2837,7 @@ Test(xdp_table, nh_cache_longer_packet_looks_up,
 	ip_batch("route add fd00:d0::50/128 via fd00:2::2 dev xout0 mtu lock 1280\n"
 		 "route add 203.0.113.50/32 via 198.51.100.2 dev xout0 mtu lock 1280\n");
 	udp6_fl(&pk, "fd00:d0::50", 32, 0);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	udp6_fl(&pk, "fd00:d0::50", 1000, 0);		/* 1048 B: longer, fits */
 	nh_fwd(&pk, MAC_GW, NH_MISS, false);
 	udp6_fl(&pk, "fd00:d0::50", 500, 0);		/* covered now */
@@ -2841,9 +2849,7 @@ Test(xdp_table, nh_cache_longer_packet_looks_up,
 	nh_fwd(&pk, MAC_GW, NH_HIT, false);
 
 	udp4_len(&pk, "203.0.113.50", 32);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	udp4_len(&pk, "203.0.113.50", 1300);		/* 1328 B > 1280 */
 	nh_pass(&pk, XS_STAT_PASS_FIB_FRAG, NH_MISS);
 }
@@ -2852,9 +2858,7 @@ Test(xdp_table, nh_cache_flow_label_change_looks_up,
      .description = "Next-hop cache: an IPv6 packet whose flow label differs from the cached lookup's (the kernel hashes it for ECMP) is looked up again")
 {
 	udp6_fl(&pk, DST6, 32, 0x11111);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	udp6_fl(&pk, DST6, 32, 0x22222);
 	nh_fwd(&pk, MAC_GW, NH_MISS, false);
 	nh_fwd(&pk, MAC_GW, NH_HIT, false);
@@ -2867,14 +2871,12 @@ Test(xdp_table, nh_cache_expires,
 	struct xs_flow_stats fs;
 
 	udp6_fl(&pk, DST6, 32, 0x12345);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
-	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_warm(&pk, MAC_GW);
 	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
 	/* the entry's lookup made longer ago than the bound (as a stalled daemon would leave it) */
 	fs = flow_of(k);
 	fs.nh_stamp -= XS_NH_MAX_AGE_NS;
-	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, &fs, BPF_EXIST) == 0);
+	flow_put(k, &fs);
 	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
 	nh_fwd(&pk, MAC_GW2, NH_HIT, false);
 	/* and by the clock itself */
@@ -2895,7 +2897,7 @@ Test(xdp_table, nh_cache_not_for_another_flow,
 	fs = flow_of(k);
 	fs.nh_check ^= 1;
 	memcpy(fs.nh_dmac, MAC_OTHER, 6);
-	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, &fs, BPF_EXIST) == 0);
+	flow_put(k, &fs);
 	nh_fwd(&pk, MAC_GW, NH_MISS, false);
 	nh_fwd(&pk, MAC_GW, NH_HIT, false);
 }
