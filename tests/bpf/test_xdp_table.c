@@ -2780,6 +2780,14 @@ static void nh_warm(struct pkt *p, const uint8_t *dmac)
 	nh_fwd(p, dmac, NH_HIT, false);
 }
 
+/* The IPv6 UDP flow most rows use, warmed: its next hop cached. */
+static struct xs_flow_key nh_warm6(void)
+{
+	udp6_fl(&pk, DST6, 32, 0x12345);
+	nh_warm(&pk, MAC_GW);
+	return key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+}
+
 static void flow_put(struct xs_flow_key k, const struct xs_flow_stats *fs)
 {
 	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, fs, BPF_EXIST) == 0);
@@ -2806,8 +2814,7 @@ Test(xdp_table, nh_cache_hit_forwards_as_a_miss,
 Test(xdp_table, nh_cache_gen_bump_follows_neighbour,
      .description = "Next-hop cache: after the gateway's MAC changes and fib_gen is bumped (the daemon's netlink watch), the next packet is looked up and carries the new MAC")
 {
-	udp6_fl(&pk, DST6, 32, 0x12345);
-	nh_warm(&pk, MAC_GW);
+	nh_warm6();
 	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
 	fib_gen_bump();
 	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
@@ -2867,11 +2874,9 @@ Test(xdp_table, nh_cache_flow_label_change_looks_up,
 Test(xdp_table, nh_cache_expires,
      .description = "Next-hop cache: without any fib_gen bump (no daemon), an entry older than 100 ms is looked up again and follows a changed neighbour")
 {
-	struct xs_flow_key k = key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+	struct xs_flow_key k = nh_warm6();
 	struct xs_flow_stats fs;
 
-	udp6_fl(&pk, DST6, 32, 0x12345);
-	nh_warm(&pk, MAC_GW);
 	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
 	/* the entry's lookup made longer ago than the bound (as a stalled daemon would leave it) */
 	fs = flow_of(k);
@@ -2888,12 +2893,9 @@ Test(xdp_table, nh_cache_expires,
 Test(xdp_table, nh_cache_not_for_another_flow,
      .description = "Next-hop cache: an entry whose key check does not match (reused by another flow while a packet wrote it) is looked up, not used")
 {
-	struct xs_flow_key k = key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+	struct xs_flow_key k = nh_warm6();
 	struct xs_flow_stats fs;
 
-	udp6_fl(&pk, DST6, 32, 0x12345);
-	nh_fwd(&pk, MAC_GW, NH_MISS, true);
-	nh_fwd(&pk, MAC_GW, NH_MISS, false);
 	fs = flow_of(k);
 	fs.nh_check ^= 1;
 	memcpy(fs.nh_dmac, MAC_OTHER, 6);
