@@ -138,7 +138,8 @@ tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests \
 		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o $(BUILD)/tests/etcd-check
 
 # tests/ns/test-etcd's driver: the etcd client against a real etcd
-$(BUILD)/tests/etcd-check: $(BUILD)/tests/fleet/etcd_check.o $(BUILD)/ctl/fleet/etcd.o
+$(BUILD)/tests/etcd-check: $(BUILD)/tests/fleet/etcd_check.o $(BUILD)/ctl/fleet/etcd.o \
+		$(BUILD)/ctl/fleet/etcd_http.o
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
 # tc programs of tests/ns/test-congestion: a lossy link, a CE-marking router

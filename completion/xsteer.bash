@@ -21,9 +21,9 @@ declare -gA _xsteer_opts=(
 		-j,--json -v,--verbose -h,--help'
 	[run]='-t,--tenant=NAME -c,--config=FILE -d,--dev=IF -u,--uplink=IF --host-if=IF
 		--netns=NAME --pin-dir=DIR --socket=PATH --metrics-file=PATH --hop-limit=N
-		-m,--mode=MODE --fastpath=HOW --flow-table-size=N --steer-table-size=N --frames=N
-		--ring-size=N --batch=N --fleet-endpoints=URLS --fleet-prefix=PREFIX
-		--fleet-host=NAME --fleet-lease-ttl=TIME -p,--path=SPEC --no-need-wakeup --no-encap
+		-m,--mode=MODE --fastpath=HOW --flow-table-size=N --flow-reserve=N
+		--steer-table-size=N --frames=N --ring-size=N --batch=N --fleet-endpoints=URLS
+		--fleet-prefix=PREFIX --fleet-host=NAME --fleet-lease-ttl=TIME -p,--path=SPEC --no-need-wakeup --no-encap
 		--keep-caps -j,--json -v,--verbose -h,--help'
 	[steer]='-d,--dev=IF -f,--flow=TUPLE -p,--path=ID --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'

@@ -25,6 +25,8 @@
 #define XS_MAP_XSK_BEAT	 "xs_xsk_beat"
 #define XS_MAP_SKETCH	 "xs_sketch"
 #define XS_MAP_FILL	 "xs_fill"
+/* the program's read-only data (the sketch's seed): libbpf's "xsteer_b.rodata" */
+#define XS_MAP_RODATA	 "xsteer_b_rodata"
 
 #define XS_PROG_NAME	 "xs_xdp"
 
@@ -273,8 +275,14 @@ struct xs_config {
 	 * (see XS_NH_MAX_AGE_NS).
 	 */
 	__u32 fib_gen;
+	/*
+	 * XS_EV_CANDIDATE when a flow's bytes cross it (0: off). The daemon
+	 * sets it below anything that could promote a flow, so it tracks
+	 * only the flows above, not every mouse.
+	 */
+	__u64 cand_bytes;
 };
-XS_STATIC_ASSERT(sizeof(struct xs_config) == 96, "xs_config layout");
+XS_STATIC_ASSERT(sizeof(struct xs_config) == 104, "xs_config layout");
 
 enum xs_config_flags {
 	/* fast path: redirect through the devmap; without it, XDP_PASS */
@@ -317,6 +325,11 @@ enum xs_event_type {
 	XS_EV_RETRANS,		/* congestion signals reached the period's threshold */
 	XS_EV_CWR,		/* the same, the last signal being CWR */
 	XS_EV_RTO,		/* a retransmission after an idle gap */
+	/*
+	 * A flow crossed cand_bytes (or was admitted above it): the
+	 * controller tracks it from now on; mice below never reach it.
+	 */
+	XS_EV_CANDIDATE,
 };
 
 /*
@@ -342,9 +355,6 @@ enum xs_event_type {
 	X(PASS_FIB_UNREACH,	"pass_fib_unreachable")			\
 	X(PASS_FIB_FRAG,	"pass_fib_frag_needed")			\
 	X(PASS_FIB_OTHER,	"pass_fib_other")			\
-	/* the fast path's next hop: from the flow's cache, or looked up */ \
-	X(NH_CACHE_HIT,		"nexthop_cache_hit")			\
-	X(NH_CACHE_MISS,	"nexthop_cache_miss")			\
 	X(PASS_NO_TX_PORT,	"pass_no_tx_port")			\
 	X(PASS_NO_XSK,		"pass_no_xsk")				\
 	X(PASS_XSK_TOO_BIG,	"pass_xsk_too_big")			\
@@ -380,7 +390,13 @@ enum xs_event_type {
 	X(MOVE_GAP,		"move_at_gap")				\
 	X(MOVE_FORCED,		"move_forced")				\
 	X(FRAG_NONFIRST,	"frag_nonfirst")			\
-	X(L4_UNKNOWN,		"l4_unknown")
+	X(L4_UNKNOWN,		"l4_unknown")				\
+	/* appended: an older program's indexes stay what they were */	\
+	X(EVENT_CANDIDATE,	"event_candidate")			\
+	X(EVENT_CANDIDATE_SKIPPED, "event_candidate_skipped")		\
+	/* the fast path's next hop: from the flow's cache, or looked up */ \
+	X(NH_CACHE_HIT,		"nexthop_cache_hit")			\
+	X(NH_CACHE_MISS,	"nexthop_cache_miss")
 
 #define XS_STAT_ENUM(n, s) XS_STAT_##n,
 enum xs_stat {

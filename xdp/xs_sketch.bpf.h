@@ -15,13 +15,26 @@
 #include "xs_parse.bpf.h"
 
 /*
- * 64-bit hash of the 40-byte key: five multiply-xorshift rounds and
- * murmur3's finaliser. Fixed seed, so a replay gives the same cells.
+ * The hash's seed: drawn at random by the loader before the program is
+ * loaded (ctl/lib/loader.c), so no one can compute which flows share
+ * cells from the code alone. In .rodata: the verifier sees a constant (no
+ * lookup per packet), and it cannot change under a sketch filled with it.
+ * The map is pinned with the others, so a program loaded again over the
+ * same pins (attach after detach --keep-maps, a daemon's restart) reuses
+ * it, seed and all: the sketch's cells keep their meaning. A test or a
+ * replay sets a known seed (0 gives the hash of before the seed).
+ */
+const volatile __u64 xs_sketch_seed = 0;
+
+/*
+ * 64-bit hash of the 40-byte key: five multiply-xorshift rounds from the
+ * seeded state and murmur3's finaliser. Not a keyed PRF (SipHash is): see
+ * docs/DETECTION.md on what the seed does and does not stop.
  */
 static __always_inline __u64 xs_key_hash(const struct xs_flow_key *k)
 {
 	const __u64 *w = (const __u64 *)k;
-	__u64 h = 0x9e3779b97f4a7c15ULL;
+	__u64 h = 0x9e3779b97f4a7c15ULL ^ xs_sketch_seed;
 	int i;
 
 	XS_STATIC_ASSERT(sizeof(*k) == 40, "five 64-bit words");

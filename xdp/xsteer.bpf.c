@@ -55,6 +55,32 @@ static __always_inline void xs_heavy_event(struct xs_pkt *p, __u64 old)
 }
 
 /*
+ * A flow without a steer entry crossed a multiple of cand_bytes: from here
+ * the controller tracks it. Every multiple, not only the first: the
+ * controller lets a candidate that stays slow go, and it comes back with
+ * its next cand_bytes (a steered flow is tracked anyway: none). These
+ * events are the only ones the controller's ageing walk also finds, so
+ * they give way first: none while the ring is half full, which keeps room
+ * for the heavy-hitter and congestion events a flood of candidates would
+ * otherwise crowd out.
+ */
+static __always_inline void xs_cand_event(struct xs_pkt *p, __u64 old)
+{
+	const struct xs_config *cfg = p->cfg;
+	__u64 cand = cfg ? cfg->cand_bytes : 0;
+
+	if (!cand || (p->key.flags & XS_KEY_F_NOPORTS) ||
+	    (p->fs && (p->fs->flags & XS_FLOW_F_STEERED)) ||
+	    old / cand == (old + p->l3_len) / cand)
+		return;
+	if (bpf_ringbuf_query(&xs_events, BPF_RB_AVAIL_DATA) > XS_EVENTS_BYTES / 2) {
+		xs_count(XS_STAT_EVENT_CANDIDATE_SKIPPED);
+		return;
+	}
+	xs_event(p, XS_EV_CANDIDATE, old + p->l3_len, XS_STAT_EVENT_CANDIDATE);
+}
+
+/*
  * Congestion as the sender shows it, on the egress path only: a segment
  * that carries sequence space below the highest already sent is a
  * retransmission (wrap-around safe), after an idle gap it is an RTO's; CWR
@@ -148,8 +174,13 @@ static __always_inline int xs_untracked(struct xs_pkt *p)
 	__u64 before, est, admit, heavy = cfg ? cfg->heavy_bytes : 0;
 	struct xs_fill *fill;
 
-	if (!xs_table_above_fill(p, &fill))
-		return xs_flow_insert(p, p->l3_len, 1, 0, fill);
+	if (!xs_table_above_fill(p, &fill)) {
+		int err = xs_flow_insert(p, p->l3_len, 1, 0, fill);
+
+		if (!err)	/* a first packet as large as the threshold */
+			xs_cand_event(p, 0);
+		return err;
+	}
 
 	est = xs_sketch_add(p, &before);
 	admit = cfg && cfg->sketch_admit_bytes ? cfg->sketch_admit_bytes
@@ -168,8 +199,12 @@ static __always_inline int xs_untracked(struct xs_pkt *p)
 	 * this CPU), so its event comes at the packet that crosses
 	 * heavy_bytes, not heavy_bytes later.
 	 */
-	if (!xs_flow_insert(p, est, 1, XS_FLOW_F_SKETCH, fill))
-		xs_count(XS_STAT_FLOW_ADMIT_SKETCH);
+	if (xs_flow_insert(p, est, 1, XS_FLOW_F_SKETCH, fill))
+		return 0;
+	xs_count(XS_STAT_FLOW_ADMIT_SKETCH);
+	/* admitted from its estimate: as if its bytes went from 0 to it */
+	if (est >= p->l3_len)
+		xs_cand_event(p, est - p->l3_len);
 	return 0;
 }
 
@@ -209,8 +244,11 @@ static __always_inline void xs_account(struct xs_pkt *p)
 		xs_tcp_signals(p, fs);
 	__sync_fetch_and_add(&fs->packets, 1);
 	old = __sync_fetch_and_add(&fs->bytes, p->l3_len);
-	if (!(p->key.flags & XS_KEY_F_NOPORTS))
+	if (!(p->key.flags & XS_KEY_F_NOPORTS)) {
+		/* heavy first: a packet that crosses both is promoted by its event */
 		xs_heavy_event(p, old);
+		xs_cand_event(p, old);
+	}
 	/*
 	 * Plain stores below: BPF atomics need 32/64-bit operands, and a lost
 	 * race between two CPUs on one flow costs a nanosecond of last_seen

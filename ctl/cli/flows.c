@@ -60,8 +60,10 @@ static int flows_daemon(struct xs_args *a, uint32_t top, const char *sort)
 			json_object *row = json_object_array_get_idx(rep, i), *v;
 
 			if (json_object_object_get_ex(row, "rate_bps", &v)) {
-				cli_human_rate(json_object_get_uint64(v), buf, sizeof(buf));
-				json_object_object_add(row, "rate", json_object_new_string(buf));
+				/* null: a mouse the controller does not track, no estimate */
+				if (v)
+					cli_human_rate(json_object_get_uint64(v), buf, sizeof(buf));
+				json_object_object_add(row, "rate", json_object_new_string(v ? buf : "-"));
 			}
 		}
 		if (json_object_array_length(rep))

@@ -62,79 +62,143 @@ json_object *ctl_status(struct xs_daemon *d)
 	return o;
 }
 
+/*
+ * A row of 'flows': a tracked flow (f: rate, class, path) or a mouse only
+ * the XDP table knows (f NULL: its counters, no rate estimate).
+ */
 struct flow_ref {
-	struct xs_cflow *f;
+	const struct xs_cflow *f;
+	struct xs_flow_key key;
+	uint64_t packets, bytes, first_seen_ns, last_seen_ns;
+	double rate_bps;
 };
 
 static int by_rate(const void *a, const void *b)
 {
-	const struct xs_cflow *x = ((const struct flow_ref *)a)->f;
-	const struct xs_cflow *y = ((const struct flow_ref *)b)->f;
+	const struct flow_ref *x = a, *y = b;
 
-	return x->cls.rate_bps < y->cls.rate_bps ? 1 : x->cls.rate_bps > y->cls.rate_bps ? -1 : 0;
+	if (x->rate_bps != y->rate_bps)
+		return x->rate_bps < y->rate_bps ? 1 : -1;
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
 }
 
 static int by_bytes(const void *a, const void *b)
 {
-	const struct xs_cflow *x = ((const struct flow_ref *)a)->f;
-	const struct xs_cflow *y = ((const struct flow_ref *)b)->f;
+	const struct flow_ref *x = a, *y = b;
 
 	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : 0;
 }
 
+struct mice {
+	struct xs_daemon *d;
+	struct flow_ref *v;
+	size_t n, cap;
+};
+
+static void mouse_add(void *ctx, const struct xs_flow_key *k, const struct xs_flow_stats *st)
+{
+	struct mice *m = ctx;
+	struct flow_ref *r;
+
+	if (xs_ctab_find(&m->d->ct, k))
+		return;		/* tracked: the row comes from the controller */
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+
+		r = realloc(m->v, cap * sizeof(*r));
+		if (!r)
+			return;	/* a shorter list rather than none */
+		m->v = r;
+		m->cap = cap;
+	}
+	r = &m->v[m->n++];
+	*r = (struct flow_ref){
+		.key = *k, .packets = st->packets, .bytes = st->bytes,
+		.first_seen_ns = st->first_seen_ns, .last_seen_ns = st->last_seen_ns,
+	};
+}
+
+static double since_s(uint64_t now, uint64_t t)
+{
+	return t && now > t ? (now - t) / 1e9 : 0;
+}
+
+static json_object *flow_row(const struct flow_ref *r, uint64_t now)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
+	const struct xs_cflow *f = r->f;
+	bool v4 = xs_key_is_v4(&r->key);
+	json_object *o = json_object_new_object();
+
+	js_add(o, "family", json_object_new_string(v4 ? "ipv4" : "ipv6"));
+	js_add(o, "proto", json_object_new_string(xs_proto_name(r->key.proto, pb, sizeof(pb))));
+	js_add(o, "src", json_object_new_string(xs_addr_str(r->key.saddr, v4, src, sizeof(src))));
+	js_add(o, "sport", js_u64(ntohs(r->key.sport)));
+	js_add(o, "dst", json_object_new_string(xs_addr_str(r->key.daddr, v4, dst, sizeof(dst))));
+	js_add(o, "dport", js_u64(ntohs(r->key.dport)));
+	js_add(o, "packets", js_u64(r->packets));
+	js_add(o, "bytes", js_u64(r->bytes));
+	js_add(o, "tracked", json_object_new_boolean(f != NULL));
+	/* the rate is estimated for tracked flows only */
+	js_add(o, "rate_bps", f ? js_u64((uint64_t)f->cls.rate_bps) : NULL);
+	js_add(o, "class", json_object_new_string(f && f->cls.heavy ? "heavy" : "mouse"));
+	js_add(o, "path", !f || f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
+	js_add(o, "manual", json_object_new_boolean(f && f->manual));
+	js_add(o, "retrans", js_u64(f ? f->retrans : 0));
+	js_add(o, "cwr", js_u64(f ? f->cwr : 0));
+	js_add(o, "rto", js_u64(f ? f->rto : 0));
+	js_add(o, "moves", js_u64(f ? f->moves : 0));
+	js_add(o, "prev_path", f && f->moves && f->prev_path != XS_NO_PATH ?
+	       js_u64(f->prev_path) : NULL);
+	js_add(o, "moved_s", f && f->moved_ns ?
+	       json_object_new_double((now - f->moved_ns) / 1e9) : NULL);
+	js_add(o, "age_s", json_object_new_double(since_s(now, r->first_seen_ns)));
+	js_add(o, "idle_s", json_object_new_double(since_s(now, r->last_seen_ns)));
+	js_add(o, "steered_s", json_object_new_double(f ? since_s(now, f->steered_ns) : 0));
+	/* from "found heavy" to "in the steer table" */
+	js_add(o, "steer_delay_us", f && f->steered_ns && f->heavy_ns &&
+	       f->steered_ns >= f->heavy_ns ?
+	       js_u64((f->steered_ns - f->heavy_ns) / 1000) : NULL);
+	return o;
+}
+
+/*
+ * The tracked flows, and the mice of the XDP table beside them (read in
+ * batches, events handled between them). Read first: the events may add
+ * tracked flows, and the tracked ones are pointed to only after.
+ */
 static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes)
 {
-	json_object *arr = json_object_new_array(), *o;
-	struct flow_ref *refs;
-	struct xs_cflow *f;
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
+	json_object *arr = json_object_new_array();
+	struct mice m = { .d = d };
 	uint64_t now = now_ns();
-	size_t n = 0, i;
-	bool v4;
+	struct xs_cflow *f;
+	size_t n, i;
 
-	refs = calloc(d->ct.count + 1, sizeof(*refs));
-	if (!refs)
-		return arr;
-	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f))
-		refs[n++].f = f;
-	qsort(refs, n, sizeof(*refs), bybytes ? by_bytes : by_rate);
-	for (i = 0; i < n && i < top; i++) {
-		f = refs[i].f;
-		v4 = xs_key_is_v4(&f->key);
-		o = json_object_new_object();
-		js_add(o, "family", json_object_new_string(v4 ? "ipv4" : "ipv6"));
-		js_add(o, "proto", json_object_new_string(xs_proto_name(f->key.proto, pb, sizeof(pb))));
-		js_add(o, "src", json_object_new_string(xs_addr_str(f->key.saddr, v4, src, sizeof(src))));
-		js_add(o, "sport", js_u64(ntohs(f->key.sport)));
-		js_add(o, "dst", json_object_new_string(xs_addr_str(f->key.daddr, v4, dst, sizeof(dst))));
-		js_add(o, "dport", js_u64(ntohs(f->key.dport)));
-		js_add(o, "packets", js_u64(f->packets));
-		js_add(o, "bytes", js_u64(f->bytes));
-		js_add(o, "rate_bps", js_u64((uint64_t)f->cls.rate_bps));
-		js_add(o, "class", json_object_new_string(f->cls.heavy ? "heavy" : "mouse"));
-		js_add(o, "path", f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
-		js_add(o, "manual", json_object_new_boolean(f->manual));
-		js_add(o, "retrans", js_u64(f->retrans));
-		js_add(o, "cwr", js_u64(f->cwr));
-		js_add(o, "rto", js_u64(f->rto));
-		js_add(o, "moves", js_u64(f->moves));
-		js_add(o, "prev_path", f->moves && f->prev_path != XS_NO_PATH ?
-		       js_u64(f->prev_path) : NULL);
-		js_add(o, "moved_s", f->moved_ns ?
-		       json_object_new_double((now - f->moved_ns) / 1e9) : NULL);
-		js_add(o, "age_s", json_object_new_double(f->first_seen_ns && now > f->first_seen_ns ?
-							 (now - f->first_seen_ns) / 1e9 : 0));
-		js_add(o, "idle_s", json_object_new_double(f->last_seen_ns && now > f->last_seen_ns ?
-							  (now - f->last_seen_ns) / 1e9 : 0));
-		js_add(o, "steered_s", json_object_new_double(f->steered_ns ?
-							     (now - f->steered_ns) / 1e9 : 0));
-		/* from "found heavy" to "in the steer table" */
-		js_add(o, "steer_delay_us", f->steered_ns && f->heavy_ns &&
-		       f->steered_ns >= f->heavy_ns ?
-		       js_u64((f->steered_ns - f->heavy_ns) / 1000) : NULL);
-		json_object_array_add(arr, o);
+	daemon_table_walk(d, mouse_add, &m);
+	/* the events read during the walk may have taken some of them on */
+	for (i = n = 0; i < m.n; i++)
+		if (!xs_ctab_find(&d->ct, &m.v[i].key))
+			m.v[n++] = m.v[i];
+	if (m.cap < n + d->ct.count) {
+		struct flow_ref *v = realloc(m.v, (n + d->ct.count + 1) * sizeof(*v));
+
+		if (!v) {
+			free(m.v);
+			return arr;
+		}
+		m.v = v;
 	}
-	free(refs);
+	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f))
+		m.v[n++] = (struct flow_ref){
+			.f = f, .key = f->key, .packets = f->packets, .bytes = f->bytes,
+			.first_seen_ns = f->first_seen_ns, .last_seen_ns = f->last_seen_ns,
+			.rate_bps = f->cls.rate_bps,
+		};
+	qsort(m.v, n, sizeof(*m.v), bybytes ? by_bytes : by_rate);
+	for (i = 0; i < n && i < top; i++)
+		json_object_array_add(arr, flow_row(&m.v[i], now));
+	free(m.v);
 	return arr;
 }
 

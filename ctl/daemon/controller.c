@@ -96,6 +96,21 @@ enum xs_class_event xs_class_update(const struct xs_class_cfg *c, struct xs_clas
 	return XS_CLASS_NONE;
 }
 
+/*
+ * Below what no flow can be promoted: an eighth of heavy-bytes, and half of
+ * what heavy-rate sends in a scan period (the rate estimate needs a period
+ * above heavy-rate to get there). Never 0: every flow above it is tracked.
+ */
+uint64_t xs_cand_bytes(const struct xs_class_cfg *c, uint64_t scan_ns)
+{
+	uint64_t by_rate = (uint64_t)((double)c->high_bps / 8 * (double)scan_ns / 1e9 / 2);
+	uint64_t cand = c->bytes ? c->bytes >> 3 : UINT64_MAX;
+
+	if (by_rate < cand)
+		cand = by_rate;
+	return cand ? cand : 1;
+}
+
 /* ---- path selection ---- */
 
 void xs_pathsel_init(struct xs_pathsel *ps)
@@ -252,26 +267,44 @@ static inline uint32_t ctab_home(const struct xs_ctab *t, const struct xs_flow_k
 	return (uint32_t)ctab_hash(t, k) & (t->cap - 1);
 }
 
+#define CTAB_MIN_CAP 1024U	/* index slots; flows: half of it */
+
+/* A new index of cap slots for the flows there are (cap >= 2 * count). */
+static int ctab_reindex(struct xs_ctab *t, uint32_t cap)
+{
+	uint32_t *slots = calloc(cap, sizeof(*slots)), mask = cap - 1;
+
+	if (!slots)
+		return -ENOMEM;
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	for (uint32_t pos = 0; pos < t->count; pos++) {
+		uint32_t i = ctab_home(t, &t->flows[pos].key);
+
+		while (slots[i])
+			i = (i + 1) & mask;
+		slots[i] = pos + 1;
+	}
+	return 0;
+}
+
+static int ctab_resize_flows(struct xs_ctab *t, uint32_t fcap)
+{
+	struct xs_cflow *flows = realloc(t->flows, (size_t)fcap * sizeof(*flows));
+
+	if (!flows)
+		return -ENOMEM;
+	t->flows = flows;
+	t->fcap = fcap;
+	return 0;
+}
+
 int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 {
-	uint32_t cap = 8;
-
 	memset(t, 0, sizeof(*t));
 	if (!max || max > 1U << 30)
 		return -EINVAL;
-	while (cap < 2 * max)
-		cap <<= 1;
-	/* calloc'd pages are only faulted in where flows land */
-	t->slots = calloc(cap, sizeof(*t->slots));
-	t->dense = calloc(max, sizeof(*t->dense));
-	if (!t->slots || !t->dense) {
-		free(t->slots);
-		free(t->dense);
-		t->slots = NULL;
-		t->dense = NULL;
-		return -ENOMEM;
-	}
-	t->cap = cap;
 	t->max = max;
 	/* a random seed keeps crafted 5-tuples from building long probe runs */
 	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) != sizeof(t->seed)) {
@@ -280,92 +313,129 @@ int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		t->seed = fmix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 	}
+	if (ctab_resize_flows(t, CTAB_MIN_CAP / 2) || ctab_reindex(t, CTAB_MIN_CAP)) {
+		xs_ctab_free(t);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void xs_ctab_free(struct xs_ctab *t)
 {
 	free(t->slots);
-	free(t->dense);
+	free(t->flows);
 	memset(t, 0, sizeof(*t));
 }
 
-/* The slot holding k, or the empty slot that ends its probe run. */
-static struct xs_cflow *ctab_probe(struct xs_ctab *t, const struct xs_flow_key *k)
+uint64_t xs_ctab_bytes(const struct xs_ctab *t)
+{
+	return (uint64_t)t->cap * sizeof(*t->slots) + (uint64_t)t->fcap * sizeof(*t->flows);
+}
+
+/* The index slot holding k, or the empty slot that ends its probe run. */
+static uint32_t ctab_probe(const struct xs_ctab *t, const struct xs_flow_key *k)
 {
 	uint32_t mask = t->cap - 1, i = ctab_home(t, k);
 
 	/* at most half full: an empty slot always ends the run */
-	while (t->slots[i].used && memcmp(&t->slots[i].key, k, sizeof(*k)))
+	while (t->slots[i] && memcmp(&t->flows[t->slots[i] - 1].key, k, sizeof(*k)))
 		i = (i + 1) & mask;
-	return &t->slots[i];
+	return i;
 }
 
 struct xs_cflow *xs_ctab_find(struct xs_ctab *t, const struct xs_flow_key *k)
 {
-	struct xs_cflow *f;
+	uint32_t i;
 
 	if (!t->slots)
 		return NULL;
-	f = ctab_probe(t, k);
-	return f->used ? f : NULL;
+	i = ctab_probe(t, k);
+	return t->slots[i] ? &t->flows[t->slots[i] - 1] : NULL;
 }
 
 struct xs_cflow *xs_ctab_get(struct xs_ctab *t, const struct xs_flow_key *k)
 {
 	struct xs_cflow *f;
+	uint32_t i;
 
 	if (!t->slots)
 		return NULL;
-	f = ctab_probe(t, k);
-	if (f->used)
-		return f;
+	i = ctab_probe(t, k);
+	if (t->slots[i])
+		return &t->flows[t->slots[i] - 1];
 	if (t->count >= t->max) {
 		t->not_tracked++;
 		return NULL;
 	}
+	/* room for one more, the index at most half full: grow first */
+	if (t->count == t->fcap && ctab_resize_flows(t, t->fcap * 2)) {
+		t->not_tracked++;
+		return NULL;
+	}
+	if ((t->count + 1) * 2 > t->cap) {
+		if (ctab_reindex(t, t->cap * 2)) {
+			t->not_tracked++;
+			return NULL;
+		}
+		i = ctab_probe(t, k);
+	}
+	f = &t->flows[t->count];
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->path_id = XS_NO_PATH;
-	f->used = true;
-	f->dpos = t->count;
-	t->dense[t->count++] = (uint32_t)(f - t->slots);
+	t->slots[i] = ++t->count;
 	return f;
 }
 
 void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
 {
-	uint32_t mask = t->cap - 1, hole, j, pos;
+	uint32_t mask, hole, j, pos, last;
 
-	if (!f || !f->used || f < t->slots || f >= t->slots + t->cap)
+	if (!t->slots || !f || f < t->flows || f >= t->flows + t->count)
 		return;
-	hole = (uint32_t)(f - t->slots);
-	pos = f->dpos;
-	memset(f, 0, sizeof(*f));
-	t->count--;
-	/* the last dense entry takes the deleted one's place */
-	if (pos != t->count) {
-		uint32_t last = t->dense[t->count];
-
-		t->dense[pos] = last;
-		t->slots[last].dpos = pos;
+	mask = t->cap - 1;
+	pos = (uint32_t)(f - t->flows);
+	hole = ctab_probe(t, &f->key);
+	/* the last flow takes the deleted one's place in the dense array */
+	last = --t->count;
+	if (pos != last) {
+		t->slots[ctab_probe(t, &t->flows[last].key)] = pos + 1;
+		t->flows[pos] = t->flows[last];
 	}
+	memset(&t->flows[last], 0, sizeof(t->flows[last]));
+	t->slots[hole] = 0;
 
 	/*
 	 * Backward shift: walk the run after the hole; a flow whose home is
 	 * not cyclically in (hole, j] was probed past the hole, so it moves
 	 * into it and its slot becomes the new hole.
 	 */
-	for (j = (hole + 1) & mask; t->slots[j].used; j = (j + 1) & mask) {
-		uint32_t home = ctab_home(t, &t->slots[j].key);
+	for (j = (hole + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
+		uint32_t home = ctab_home(t, &t->flows[t->slots[j] - 1].key);
 
 		if (((j - home) & mask) < ((j - hole) & mask))
 			continue;
 		t->slots[hole] = t->slots[j];
-		t->dense[t->slots[hole].dpos] = hole;
-		memset(&t->slots[j], 0, sizeof(t->slots[j]));
+		t->slots[j] = 0;
 		hole = j;
 	}
+}
+
+void xs_ctab_compact(struct xs_ctab *t)
+{
+	uint32_t cap = t->cap, fcap = t->fcap;
+
+	if (!t->slots)
+		return;
+	while (cap > CTAB_MIN_CAP && t->count * 8 <= cap)
+		cap /= 2;
+	while (fcap > CTAB_MIN_CAP / 2 && t->count * 4 <= fcap)
+		fcap /= 2;
+	/* a failure keeps the larger arrays, which still work */
+	if (fcap != t->fcap)
+		ctab_resize_flows(t, fcap);
+	if (cap != t->cap)
+		ctab_reindex(t, cap);
 }
 
 struct xs_cflow *xs_ctab_next(struct xs_ctab *t, struct xs_cflow *f)
@@ -378,7 +448,7 @@ struct xs_cflow *xs_ctab_next(struct xs_ctab *t, struct xs_cflow *f)
 		t->iter_pos = t->count;	/* cannot happen with the allowed deletions */
 	if (!t->iter_pos)
 		return NULL;
-	return &t->slots[t->dense[--t->iter_pos]];
+	return &t->flows[--t->iter_pos];
 }
 
 unsigned int xs_ctab_sweep(struct xs_ctab *t,

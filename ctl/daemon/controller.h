@@ -5,7 +5,8 @@
  *  - per-flow rate (EWMA) and heavy-hitter classification with hysteresis;
  *  - path choice from pools by destination prefix, least assigned load,
  *    sticky per flow;
- *  - the controller's flow table (bounded; what does not fit is counted).
+ *  - the controller's flow table (grows with use, bounded; what does not fit
+ *    is counted).
  */
 #ifndef XS_CONTROLLER_H
 #define XS_CONTROLLER_H
@@ -55,6 +56,12 @@ enum xs_class_event { XS_CLASS_NONE = 0, XS_CLASS_PROMOTE, XS_CLASS_DEMOTE };
  */
 enum xs_class_event xs_class_update(const struct xs_class_cfg *c, struct xs_class_state *s,
 				    uint64_t bytes, uint64_t now_ns);
+/*
+ * The datapath's candidate threshold (xs_config.cand_bytes): below it no
+ * flow can be promoted within a scan period of crossing it, so only the
+ * flows above are tracked. Never 0.
+ */
+uint64_t xs_cand_bytes(const struct xs_class_cfg *c, uint64_t scan_ns);
 /* Promote now (the datapath's byte-threshold event); NONE if already heavy. */
 enum xs_class_event xs_class_promote(struct xs_class_state *s, uint64_t now_ns);
 
@@ -124,9 +131,6 @@ struct xs_cflow {
 	uint64_t steered_ns;	/* when it was steered (asked for), 0 if not */
 	uint64_t switched_ns;	/* when the datapath put it on its path (or it was adopted) */
 	uint64_t heavy_ns;	/* when it was found heavy (event: in XDP), 0 if not */
-	bool used;		/* slot in use */
-	uint32_t dpos;		/* its position in the table's dense array */
-	bool seen;		/* seen in the current scan (mark & sweep) */
 	bool manual;		/* steered by an operator: the controller keeps it */
 	/* congestion (issue: react to congestion) */
 	uint32_t retrans, cwr, rto;	/* the datapath's counters at the last scan */
@@ -140,24 +144,31 @@ struct xs_cflow {
 	bool cong_event;	/* the datapath reported congestion this period */
 	bool move_pending;	/* waiting for the datapath to make the move */
 	bool counters_valid;	/* retrans/cwr/rto hold a sample */
+	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
+	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
 };
 
 /*
- * Open addressing with linear probing, at most half full, and deletion by
- * backward shift (no tombstones). A deletion moves other flows between
- * slots: a struct xs_cflow pointer is valid until the next get (insert) or
- * del, except as the cursor of xs_ctab_next.
+ * The flows the controller tracks (candidates, heavy hitters, steered
+ * flows: never every mouse), in a table that grows and shrinks with them:
+ *  - the flows themselves in a dense array, [0, count), which iteration
+ *    walks (a scan costs what is tracked, never a capacity);
+ *  - an index of cap 32-bit slots (0: empty, else dense position + 1),
+ *    open addressing with linear probing, at most half full, deletion by
+ *    backward shift (no tombstones).
+ * Both double when full and halve (xs_ctab_compact) when a quarter is
+ * used, down to a small floor: memory follows the tracked flows, not the
+ * largest count ever configured (max only bounds it).
  *
- * Iteration walks a dense array of the used slots, never the slots
- * themselves: a scan costs what is tracked, not the table's capacity, and
- * the slot array's pages are touched only where flows live (sweeping all of
- * a large, freshly allocated table faulted it in and stalled the event loop
- * for seconds).
+ * A struct xs_cflow pointer is valid until the next get (an insert may
+ * grow the array), del (the last flow moves into the hole) or compact,
+ * except as the cursor of xs_ctab_next.
  */
 struct xs_ctab {
-	struct xs_cflow *slots;
-	uint32_t *dense;	/* [0, count): slot index of each flow */
-	uint32_t cap;		/* power of two, >= 2 * max */
+	struct xs_cflow *flows;	/* [0, count), allocated fcap */
+	uint32_t *slots;	/* cap entries */
+	uint32_t cap;		/* power of two, >= 2 * count */
+	uint32_t fcap;
 	uint32_t count;
 	uint32_t max;		/* at most this many flows */
 	uint64_t not_tracked;	/* flows that did not fit */
@@ -169,9 +180,21 @@ struct xs_ctab {
 int xs_ctab_init(struct xs_ctab *t, uint32_t max);
 void xs_ctab_free(struct xs_ctab *t);
 struct xs_cflow *xs_ctab_find(struct xs_ctab *t, const struct xs_flow_key *k);
-/* Find or insert (path_id = XS_NO_PATH); NULL when full (not_tracked++). */
+/*
+ * Find or insert (path_id = XS_NO_PATH); NULL when full (not_tracked++) or
+ * out of memory (the same: the flow is not tracked, nothing else changes).
+ */
 struct xs_cflow *xs_ctab_get(struct xs_ctab *t, const struct xs_flow_key *k);
 void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f);
+/* The flow at dense position pos (< count). */
+static inline struct xs_cflow *xs_ctab_at(struct xs_ctab *t, uint32_t pos)
+{
+	return &t->flows[pos];
+}
+/* Give back memory after deletions (never during an iteration). */
+void xs_ctab_compact(struct xs_ctab *t);
+/* Bytes the table holds (both arrays), for the stats. */
+uint64_t xs_ctab_bytes(const struct xs_ctab *t);
 /*
  * Iterate: for (f = xs_ctab_next(t, NULL); f; f = xs_ctab_next(t, f))
  * Deleting the current flow (or one already visited) inside the loop is

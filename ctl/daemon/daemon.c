@@ -144,9 +144,11 @@ static int drop_caps(void)
 }
 
 /*
- * One daemon per tenant (without one: per interface and network namespace),
+ * One daemon per tenant, and one per interface and network namespace,
  * enforced before anything is touched: a second one must not adopt the
- * program, take the queues' XSKMAP slots or replace the socket.
+ * program, take the queues' XSKMAP slots or replace the socket. A tenant's
+ * daemon takes both locks (in the tenant's namespace, after entering it),
+ * so one started without --tenant on the same interface is refused too.
  */
 static int take_lock(struct xs_daemon *d)
 {
@@ -157,18 +159,43 @@ static int take_lock(struct xs_daemon *d)
 	if (d->o->tenant) {
 		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/%s.lock", d->o->tenant);
 		snprintf(what, sizeof(what), "tenant '%s'", d->o->tenant);
-	} else {
-		if (stat("/proc/self/ns/net", &st)) {
-			err = -errno;
-			xs_error("cannot identify the network namespace: %s", strerror(-err));
-			return err;
-		}
-		snprintf(d->lock_path, sizeof(d->lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
-			 d->cfg.dev, (unsigned long long)st.st_ino);
-		snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+		d->lock_fd = xs_lock_take(d->lock_path, what);
+		if (d->lock_fd < 0)
+			return d->lock_fd;
 	}
-	d->lock_fd = xs_lock_take(d->lock_path, what);
-	return d->lock_fd < 0 ? d->lock_fd : 0;
+	if (stat("/proc/self/ns/net", &st)) {
+		err = -errno;
+		xs_error("cannot identify the network namespace: %s", strerror(-err));
+		return err;
+	}
+	snprintf(d->dev_lock_path, sizeof(d->dev_lock_path), XS_RUN_DIR "/dev-%s-%llu.lock",
+		 d->cfg.dev, (unsigned long long)st.st_ino);
+	snprintf(what, sizeof(what), "interface '%s' in this network namespace", d->cfg.dev);
+	d->dev_lock_fd = xs_lock_take(d->dev_lock_path, what);
+	return d->dev_lock_fd < 0 ? d->dev_lock_fd : 0;
+}
+
+void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x)
+{
+	x->heavy_bytes = c->heavy_bytes;
+	x->rto_gap_ns = c->rto_gap_ms * 1000000ULL;
+	x->sig_period_ns = c->scan_period_ms * 1000000ULL;
+	x->sig_threshold = c->cong_threshold;
+	x->flowlet_gap_ns = c->flowlet_gap_us * 1000ULL;
+	x->sketch_window_ns = c->sketch_window_ms * 1000000ULL;
+	x->sketch_admit_bytes = c->sketch_admit_bytes;
+	x->flow_reserve = c->flow_reserve;
+}
+
+int daemon_check_reserve(const struct xs_daemon *d, const struct xs_cfg *c, char *err,
+			 size_t n)
+{
+	if (!c->flow_reserve || c->flow_reserve < d->ct.max)
+		return 0;
+	snprintf(err, n, "[tables] flow-reserve: bad value '%u': must be below the running "
+		 "flow table's size (%u entries; flow-table-size changes at a restart)",
+		 c->flow_reserve, d->ct.max);
+	return -EINVAL;
 }
 
 int daemon_write_xdp_config(struct xs_daemon *d)
@@ -179,11 +206,8 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
 		memset(&cfg, 0, sizeof(cfg));
 	cfg.xsk_frame_max = xs_dp_frame_max();
-	cfg.heavy_bytes = d->cfg.heavy_bytes;
-	cfg.rto_gap_ns = d->cfg.rto_gap_ms * 1000000ULL;
-	cfg.sig_period_ns = d->cfg.scan_period_ms * 1000000ULL;
-	cfg.sig_threshold = d->cfg.cong_threshold;
-	cfg.flowlet_gap_ns = d->cfg.flowlet_gap_us * 1000ULL;
+	xs_daemon_xdp_config(&d->cfg, &cfg);
+	cfg.cand_bytes = d->cand_bytes;	/* from the classifier's settings (scan.c) */
 	return bpf_map_update_elem(d->config_fd, &zero, &cfg, 0) ? -errno : 0;
 }
 
@@ -205,6 +229,36 @@ static void bump_fib_gen(struct xs_daemon *d)
 		pr_debug("cannot bump the FIB generation: %s\n", strerror(errno));
 }
 
+/*
+ * A program left attached by another version of xsteer (the daemon adopts
+ * what it finds) must have the maps this build reads and writes: a smaller
+ * xs_config would silently drop the fields it does not know.
+ */
+static int check_map_layout(struct xs_daemon *d)
+{
+	const struct { int fd; const char *name; __u32 key, value; } want[] = {
+		{ d->flows_fd, XS_MAP_FLOWS, sizeof(struct xs_flow_key), sizeof(struct xs_flow_stats) },
+		{ d->steer_fd, XS_MAP_STEER, sizeof(struct xs_flow_key), sizeof(struct xs_steer_entry) },
+		{ d->config_fd, XS_MAP_CONFIG, sizeof(__u32), sizeof(struct xs_config) },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(want[i].fd, &info, &len))
+			return -errno;
+		if (info.key_size == want[i].key && info.value_size == want[i].value)
+			continue;
+		xs_error("the XDP program on %s is from another version of xsteer: its map %s "
+			 "has %u-byte keys and %u-byte values, this build's %u and %u; run "
+			 "'xsteer detach --dev %s' and start again", d->cfg.dev, want[i].name,
+			 info.key_size, info.value_size, want[i].key, want[i].value, d->cfg.dev);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 static int open_maps(struct xs_daemon *d)
 {
 	const char *dir = d->cfg.pin_dir;
@@ -224,6 +278,9 @@ static int open_maps(struct xs_daemon *d)
 	err = bpf_obj_get_info_by_fd(d->flows_fd, &info, &len);
 	if (err)
 		return err;
+	err = check_map_layout(d);
+	if (err)
+		return err;
 	d->keys = calloc(SCAN_BATCH, sizeof(*d->keys));
 	d->vals = calloc(SCAN_BATCH, sizeof(*d->vals));
 	if (!d->keys || !d->vals)
@@ -232,6 +289,7 @@ static int open_maps(struct xs_daemon *d)
 	if (!d->rb)
 		return -errno;
 	/* the controller tracks at most what the datapath's table holds */
+	d->flows_max = info.max_entries;
 	return xs_ctab_init(&d->ct, info.max_entries);
 }
 
@@ -335,6 +393,7 @@ static int block_signals(struct xs_daemon *d)
 /* Everything up to the main loop, in order; 0 or -errno (reported). */
 static int daemon_start(struct xs_daemon *d)
 {
+	char why[200];
 	int err;
 
 	/* [fleet]'s settings and credential files, before anything is attached */
@@ -363,6 +422,12 @@ static int daemon_start(struct xs_daemon *d)
 	err = err ?: open_maps(d);
 	if (err)
 		return err;
+	/* an adopted program's table may be smaller than the file says */
+	err = daemon_check_reserve(d, &d->cfg, why, sizeof(why));
+	if (err) {
+		xs_error("%s", why);
+		return err;
+	}
 	err = daemon_write_xdp_config(d);
 	if (err) {
 		xs_error("cannot write the XDP config map: %s", strerror(-err));
@@ -498,7 +563,9 @@ static void daemon_free(struct xs_daemon *d)
 	close_fd(&d->sig_fd);
 	free(d->keys);
 	free(d->vals);
-	xs_lock_release(d->lock_path, d->lock_fd);	/* last: everything else is gone */
+	/* last: everything else is gone */
+	xs_lock_release(d->dev_lock_path, d->dev_lock_fd);
+	xs_lock_release(d->lock_path, d->lock_fd);
 	free(d);
 }
 
@@ -514,6 +581,7 @@ int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o)
 	d->o = o;
 	d->flows_fd = d->steer_fd = d->config_fd = -1;
 	d->xsks_fd = d->stats_fd = d->events_fd = d->sig_fd = d->lock_fd = -1;
+	d->dev_lock_fd = -1;
 	d->start_ns = now_ns();
 	d->seed = (unsigned int)d->start_ns ^ (unsigned int)getpid();
 	/* a client that closes early must not kill us (writes use MSG_NOSIGNAL too) */

@@ -18,6 +18,13 @@ struct xs_daemon_opts {
 	bool keep_caps;			/* do not drop capabilities (debugging) */
 };
 
+/*
+ * The XDP program's settings that come from the configuration (thresholds,
+ * periods, the sketch's window and admission, the flow table's reserve)
+ * into x; the rest of x (interface, fast path, epochs) is left alone.
+ */
+void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x);
+
 /* Runs until SIGTERM/SIGINT; returns 0 or -errno (already reported). */
 int xs_daemon_run(struct xs_cfg *cfg, const struct xs_daemon_opts *o);
 

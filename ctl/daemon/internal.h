@@ -51,12 +51,20 @@ struct xs_daemon {
 	struct xs_class_cfg cc;
 	struct xs_react_cfg rc;		/* congestion reaction (daemon/decide.h) */
 	struct xs_react_count rcount;	/* signals it ignored */
-	struct xs_flow_key *keys;
+	struct xs_flow_key *keys;	/* SCAN_BATCH, for batch reads of the flow table */
 	struct xs_flow_stats *vals;
+	uint32_t flows_max;		/* the XDP flow table's size */
+	uint64_t cand_bytes;		/* xs_config.cand_bytes (daemon_class_cfg) */
+	/* the ageing walk over the XDP flow table (scan.c) */
+	__u32 age_token;		/* where it resumes */
+	bool age_started;		/* false: from the start */
+	uint64_t age_seen;		/* entries of the current pass so far */
 	uint64_t start_ns;
 	struct xs_ctl_server *ctl;	/* the control socket */
 	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */
 	char lock_path[128];
+	int dev_lock_fd;		/* and per interface and network namespace */
+	char dev_lock_path[128];
 	char pin_made[PATH_MAX];	/* the pin directories this run created */
 	int sig_fd;			/* signalfd: TERM, INT, HUP, USR1 */
 	struct xs_nl_watch *nlw;	/* route/neighbour/link changes */
@@ -116,6 +124,10 @@ void latency_pct(struct xs_daemon *d, uint64_t *p50, uint64_t *p99);
 void daemon_class_cfg(struct xs_daemon *d);
 void daemon_scan(struct xs_daemon *d);
 int daemon_on_event(void *ctx, void *data, size_t len);	/* ring buffer callback */
+/* Every entry of the XDP flow table to cb, in batches (events read between them). */
+int daemon_table_walk(struct xs_daemon *d,
+		      void (*cb)(void *ctx, const struct xs_flow_key *k,
+				 const struct xs_flow_stats *st), void *ctx);
 
 /* api.c */
 json_object *ctl_status(struct xs_daemon *d);
@@ -144,5 +156,8 @@ void daemon_apply_paths(struct xs_daemon *d);
 
 /* daemon.c */
 int daemon_write_xdp_config(struct xs_daemon *d);
+/* c's flow-reserve against the running flow table (its size may differ from c's). */
+int daemon_check_reserve(const struct xs_daemon *d, const struct xs_cfg *c, char *err,
+			 size_t n);
 
 #endif

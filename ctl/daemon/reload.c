@@ -20,7 +20,8 @@ void daemon_reload(struct xs_daemon *d)
 	*nc = d->cfg;
 	nc->npaths = 0;
 	if (xs_cfg_load(nc, d->o->config_file, err, sizeof(err)) ||
-	    xs_cfg_validate(nc, err, sizeof(err))) {
+	    xs_cfg_validate(nc, err, sizeof(err)) ||
+	    daemon_check_reserve(d, nc, err, sizeof(err))) {
 		pr_warn("SIGHUP: keeping the running configuration: %s\n", err);
 		free(nc);
 		return;

@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The controller loop's inputs: the periodic scan of the flow table and the
- * XDP program's events, each fed to classification, steering and the
- * congestion reaction.
+ * The controller loop's inputs: the XDP program's events, the periodic
+ * look at the flows the controller tracks, and the ageing walk over the
+ * XDP flow table, each fed to classification, steering and the congestion
+ * reaction.
+ *
+ * Work follows what changed, not the table's size:
+ *  - the controller tracks candidates only (a flow crossed cand_bytes: the
+ *    XDP program says so with an event), heavy hitters and steered flows;
+ *    each period it reads exactly those, one lookup each;
+ *  - the rest of the XDP table (the mice) is walked in slices, a full pass
+ *    every XS_AGE_PASS_MS or so: idle entries are deleted, and any flow
+ *    the events missed (a full ring buffer) is taken on as a candidate;
+ *  - ring-buffer events are read between chunks of that work, so a heavy
+ *    hitter is steered within a chunk's time, not a scan's.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,6 +21,13 @@
 #include <bpf/libbpf.h>
 #include "lib/log.h"
 #include "daemon/internal.h"
+
+/* Tracked flows read between two looks at the ring buffer. */
+#define XS_EVENT_CHUNK 256
+/* The ageing walk: one pass over the whole table in about this long... */
+#define XS_AGE_PASS_MS 2000
+/* ...reading at least this many entries per scan. */
+#define XS_AGE_SLICE_MIN 4096
 
 void daemon_class_cfg(struct xs_daemon *d)
 {
@@ -26,23 +44,48 @@ void daemon_class_cfg(struct xs_daemon *d)
 	d->rc.periods = d->cfg.cong_periods;
 	d->rc.retrans_permille = d->cfg.retrans_share;
 	d->rc.move_mice = d->cfg.move_mice;
+	d->cand_bytes = xs_cand_bytes(&d->cc, d->rc.scan_ns);
 }
 
-static void flow_sample(struct xs_daemon *d, const struct xs_flow_key *k,
+/* Forget a tracked flow: its path, its steer entry (unless an operator's). */
+static void flow_forget(struct xs_daemon *d, struct xs_cflow *f)
+{
+	if (f->path_id != XS_NO_PATH) {
+		if (!f->manual)
+			bpf_map_delete_elem(d->steer_fd, &f->key);
+		xs_pathsel_release(&d->ps, f->path_id, f->assigned_bps);
+	}
+	d->st.aged++;
+	xs_ctab_del(&d->ct, f);
+}
+
+static bool is_idle(const struct xs_daemon *d, uint64_t last_seen_ns, uint64_t now)
+{
+	return last_seen_ns && now > last_seen_ns + d->cfg.idle_timeout_ms * 1000000ULL;
+}
+
+/*
+ * One sample of a tracked flow. Returns false when the flow is idle and
+ * was forgotten (f is then invalid).
+ */
+static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 			const struct xs_flow_stats *st, uint64_t now)
 {
-	struct xs_cflow *f = xs_ctab_get(&d->ct, k);
-
-	if (!f)
-		return;		/* counted in not_tracked */
-	f->seen = true;
+	/* sampled already at this time (moved into a hole not yet visited) */
+	if (f->cls.last_ns == now)
+		return true;
 	f->packets = st->packets;
 	f->bytes = st->bytes;
 	f->last_seen_ns = st->last_seen_ns;
 	f->first_seen_ns = st->first_seen_ns;
-	if (k->flags & XS_KEY_F_NOPORTS)
-		return;		/* fragments, unknown protocols: never steered */
-	if (k->proto == IPPROTO_TCP)
+	if (is_idle(d, st->last_seen_ns, now)) {
+		bpf_map_delete_elem(d->flows_fd, &f->key);
+		flow_forget(d, f);
+		return false;
+	}
+	if (f->key.flags & XS_KEY_F_NOPORTS)
+		return true;	/* fragments, unknown protocols: never steered */
+	if (f->key.proto == IPPROTO_TCP)
 		flow_congestion(d, f, st, now);
 	switch (xs_class_update(&d->cc, &f->cls, st->bytes, now)) {
 	case XS_CLASS_PROMOTE:
@@ -59,85 +102,331 @@ static void flow_sample(struct xs_daemon *d, const struct xs_flow_key *k,
 		if (f->cls.heavy && f->path_id == XS_NO_PATH)
 			flow_steer(d, f);
 	}
-}
-
-static bool sweep_gone(struct xs_cflow *f, void *ctx)
-{
-	struct xs_daemon *d = ctx;
-	uint64_t idle_ns = d->cfg.idle_timeout_ms * 1000000ULL, now = now_ns();
-	bool idle = f->last_seen_ns && now > f->last_seen_ns + idle_ns;
-
-	if (f->seen && !idle) {
-		f->seen = false;
-		return false;
-	}
-	/* gone from the datapath's table, or idle: forget it everywhere */
-	if (f->path_id != XS_NO_PATH) {
-		if (!f->manual)
-			bpf_map_delete_elem(d->steer_fd, &f->key);
-		xs_pathsel_release(&d->ps, f->path_id, f->assigned_bps);
-	}
-	if (idle)
-		bpf_map_delete_elem(d->flows_fd, &f->key);
-	d->st.aged++;
 	return true;
 }
 
-void daemon_scan(struct xs_daemon *d)
+/* Take a flow on as a candidate (NULL: no room, counted in not_tracked). */
+static struct xs_cflow *flow_track(struct xs_daemon *d, const struct xs_flow_key *k)
+{
+	uint32_t before = d->ct.count;
+	struct xs_cflow *f = xs_ctab_get(&d->ct, k);
+
+	if (f && d->ct.count != before) {
+		d->st.candidates++;
+		f->seen_scan = d->st.scans;	/* in the table now, whatever a walk saw */
+		f->tracked_ns = now_ns();
+	}
+	return f;
+}
+
+/*
+ * A candidate that has sent nothing for this long, neither heavy nor
+ * steered, is no longer tracked (its XDP entry stays until idle-timeout):
+ * finished flows past the threshold would otherwise be read every period
+ * for the whole idle-timeout. If it sends again, the ageing walk takes it
+ * back within a pass.
+ */
+#define XS_CAND_QUIET_NS 1000000000ULL
+
+/*
+ * Is an entry of the XDP table one the controller must track? Steered, or
+ * past the candidate threshold, sending, and not slow over its life (a
+ * slow one that was let go comes back with its next cand_bytes event).
+ */
+static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_key *k,
+			       const struct xs_flow_stats *st, uint64_t now)
+{
+	uint64_t life = st->last_seen_ns > st->first_seen_ns ?
+			st->last_seen_ns - st->first_seen_ns : 1;
+
+	if (st->flags & XS_FLOW_F_STEERED)
+		return true;
+	if ((k->flags & XS_KEY_F_NOPORTS) || st->bytes < d->cand_bytes ||
+	    st->last_seen_ns + XS_CAND_QUIET_NS <= now)
+		return false;
+	return (double)st->bytes * 8 * 1e9 / (double)life >= (double)d->cc.low_bps;
+}
+
+/*
+ * A tracked flow the controller can let go: neither heavy nor steered (nor
+ * about to be), and quiet for XS_CAND_QUIET_NS, or tracked for longer than
+ * demote-hold with its rate below heavy-rate-low (what would demote a
+ * heavy hitter). Its next cand_bytes brings it back.
+ */
+static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f, uint64_t now)
+{
+	if (f->cls.heavy || f->path_id != XS_NO_PATH || f->move_pending || f->manual)
+		return false;
+	if (f->last_seen_ns + XS_CAND_QUIET_NS <= now)
+		return true;
+	return f->tracked_ns && now - f->tracked_ns >= d->cc.hold_ns + d->rc.scan_ns &&
+	       f->cls.rate_bps < (double)d->cc.low_bps;
+}
+
+static void events_now(struct xs_daemon *d)
+{
+	if (d->rb)
+		ring_buffer__consume(d->rb);
+}
+
+/*
+ * Every tracked flow, one lookup each. Walked by dense position, downwards:
+ * a flow forgotten here is replaced by the last one, already done; flows
+ * the events add meanwhile go to the end and wait for the next period.
+ */
+static void scan_tracked(struct xs_daemon *d, uint64_t now)
+{
+	struct xs_flow_stats st;
+	uint32_t pos = d->ct.count, n = 0;
+
+	while (pos-- > 0) {
+		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
+
+		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
+			flow_forget(d, f);	/* gone from the datapath's table */
+		else if (flow_sample(d, f, &st, now) && flow_done(d, f, now))
+			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
+		if (++n % XS_EVENT_CHUNK == 0) {
+			events_now(d);
+			if (pos > d->ct.count)
+				pos = d->ct.count;
+		}
+	}
+}
+
+/* Entries read per scan: a full pass in about XS_AGE_PASS_MS. */
+static uint32_t age_slice(const struct xs_daemon *d)
+{
+	uint64_t scans = XS_AGE_PASS_MS / (d->cfg.scan_period_ms ? d->cfg.scan_period_ms : 1);
+	uint64_t slice = d->flows_max / (scans ? scans : 1) + 1;
+
+	return slice < XS_AGE_SLICE_MIN ? XS_AGE_SLICE_MIN : (uint32_t)slice;
+}
+
+/*
+ * The next slice of the XDP flow table, in batches. Idle entries go (in
+ * one batch delete per batch read), untracked candidates are taken on.
+ * The batch token is a hash bucket: it stays valid across scans while
+ * entries come and go, so the walk resumes where it stopped.
+ */
+static void scan_age(struct xs_daemon *d, uint64_t now)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t budget = age_slice(d), count, i, ndel;
+	int err;
+
+	while (budget) {
+		/* never fewer: a batch smaller than a hash bucket fails (ENOSPC) */
+		count = SCAN_BATCH;
+		err = bpf_map_lookup_batch(d->flows_fd, d->age_started ? &d->age_token : NULL,
+					   &d->age_token, d->keys, d->vals, &count, &opts);
+		if (err && err != -ENOENT) {
+			pr_warn("scan: reading the flow table failed: %s\n", strerror(-err));
+			d->age_started = false;	/* the pass starts over, its count too */
+			d->age_seen = 0;
+			return;
+		}
+		d->age_started = true;
+		ndel = 0;
+		for (i = 0; i < count; i++) {
+			const struct xs_flow_key *k = &d->keys[i];
+			const struct xs_flow_stats *st = &d->vals[i];
+			struct xs_cflow *f;
+
+			if (xs_ctab_find(&d->ct, k))
+				continue;	/* scan_tracked's */
+			if (is_idle(d, st->last_seen_ns, now)) {
+				d->keys[ndel++] = *k;	/* i >= ndel: nothing unread is overwritten */
+				d->st.aged++;
+			} else if (entry_is_candidate(d, k, st, now) && (f = flow_track(d, k))) {
+				flow_sample(d, f, st, now);
+			}
+		}
+		if (ndel && bpf_map_delete_batch(d->flows_fd, d->keys, &ndel, &opts))
+			pr_debug("ageing: batch delete stopped after %u entries\n", ndel);
+		d->age_seen += count;
+		budget -= count < budget ? count : budget;
+		if (err == -ENOENT) {	/* the end of the table: a pass is done */
+			d->st.flows_table = d->age_seen;
+			d->st.age_passes++;
+			d->age_seen = 0;
+			d->age_started = false;
+			break;
+		}
+		events_now(d);
+	}
+}
+
+int daemon_table_walk(struct xs_daemon *d,
+		      void (*cb)(void *ctx, const struct xs_flow_key *k,
+				 const struct xs_flow_stats *st), void *ctx)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u32 token = 0, count, i;
-	uint64_t now = now_ns();
 	bool first = true;
 	int err;
 
-	d->st.scans++;
 	do {
 		count = SCAN_BATCH;
 		err = bpf_map_lookup_batch(d->flows_fd, first ? NULL : &token, &token, d->keys,
 					   d->vals, &count, &opts);
-		if (err && err != -ENOENT) {
-			pr_warn("scan: reading the flow table failed: %s\n", strerror(-err));
-			break;
-		}
+		if (err && err != -ENOENT)
+			return err;
 		for (i = 0; i < count; i++)
-			flow_sample(d, &d->keys[i], &d->vals[i], now);
+			cb(ctx, &d->keys[i], &d->vals[i]);
 		first = false;
+		if (!err)
+			events_now(d);
 	} while (!err);
-	xs_ctab_sweep(&d->ct, sweep_gone, d);
+	return 0;
+}
+
+struct walk_ctx {
+	struct xs_daemon *d;
+	uint64_t now, seen;
+};
+
+static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_flow_stats *st)
+{
+	struct walk_ctx *w = ctx;
+	struct xs_daemon *d = w->d;
+	struct xs_cflow *f = xs_ctab_find(&d->ct, k);
+
+	w->seen++;
+	if (f) {
+		f->seen_scan = d->st.scans;
+		if (flow_sample(d, f, st, w->now) && flow_done(d, f, w->now))
+			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
+	} else if (is_idle(d, st->last_seen_ns, w->now)) {
+		/* the batch holds a copy: deleting what it returned is safe */
+		bpf_map_delete_elem(d->flows_fd, k);
+		d->st.aged++;
+	} else if (entry_is_candidate(d, k, st, w->now) && (f = flow_track(d, k))) {
+		flow_sample(d, f, st, w->now);
+	}
+}
+
+/*
+ * Many tracked flows (at least 1/XS_WALK_RATIO of the table): one batched
+ * walk of the whole table costs less than a lookup each (a lookup is a
+ * system call, about XS_WALK_RATIO times an entry of a batch), and it does
+ * the ageing pass at the same time. Tracked flows it did not meet are gone.
+ */
+#define XS_WALK_RATIO 8
+
+static void scan_walk(struct xs_daemon *d, uint64_t now)
+{
+	struct walk_ctx w = { .d = d, .now = now };
+	uint32_t pos;
+
+	if (daemon_table_walk(d, walk_entry, &w)) {
+		pr_warn("scan: reading the flow table failed\n");
+		return;
+	}
+	for (pos = d->ct.count; pos-- > 0;) {
+		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
+		struct xs_flow_stats st;
+
+		if (f->seen_scan == d->st.scans)
+			continue;
+		/* re-created in a bucket the walk had passed? */
+		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
+			flow_forget(d, f);
+		else
+			flow_sample(d, f, &st, now);
+	}
+	d->st.flows_table = w.seen;
+	d->st.age_passes++;
+	d->age_seen = 0;
+	d->age_started = false;
+}
+
+void daemon_scan(struct xs_daemon *d)
+{
+	uint64_t now = now_ns();
+
+	d->st.scans++;
+	events_now(d);
+	if ((uint64_t)d->ct.count * XS_WALK_RATIO >= d->st.flows_table && d->st.flows_table) {
+		d->st.scan_walks++;
+		scan_walk(d, now);
+	} else {
+		scan_tracked(d, now);
+		scan_age(d, now);
+	}
+	xs_ctab_compact(&d->ct);
+}
+
+/*
+ * A mouse tracked from its congestion event on (move-mice): the period
+ * that raised the event is its first, as if it had been tracked all along.
+ * The baseline is its counters less the period's signals (ev->value), and
+ * its packets less a period's share of its life.
+ */
+static void cong_baseline(struct xs_daemon *d, struct xs_cflow *f, const struct xs_event *ev)
+{
+	struct xs_flow_stats st;
+	uint64_t life, pkts;
+	uint32_t sig = ev->value > UINT32_MAX ? UINT32_MAX : (uint32_t)ev->value;
+
+	if (bpf_map_lookup_elem(d->flows_fd, &ev->key, &st))
+		return;
+	life = st.last_seen_ns > st.first_seen_ns ? st.last_seen_ns - st.first_seen_ns : 0;
+	pkts = life > d->rc.scan_ns ? (uint64_t)((double)st.packets * d->rc.scan_ns / life)
+				    : st.packets;
+	f->retrans = st.tcp_retrans;
+	f->cwr = st.tcp_cwr;
+	if (ev->type == XS_EV_CWR)
+		f->cwr -= sig < f->cwr ? sig : f->cwr;
+	else
+		f->retrans -= sig < f->retrans ? sig : f->retrans;
+	f->rto = st.tcp_rto;
+	f->cong_pkts = st.packets - pkts;
+	f->counters_valid = true;
 }
 
 int daemon_on_event(void *ctx, void *data, size_t len)
 {
 	struct xs_daemon *d = ctx;
 	const struct xs_event *ev = data;
+	struct xs_flow_stats st;
 	struct xs_cflow *f;
 
 	if (len < sizeof(*ev))
 		return 0;
 	d->st.events++;
-	f = xs_ctab_get(&d->ct, &ev->key);
-	if (!f)
-		return 0;
-	if (ev->type == XS_EV_RTO) {
+	switch (ev->type) {
+	case XS_EV_RTO:
+	case XS_EV_RETRANS:
+	case XS_EV_CWR:
+		/* a mouse's signals matter only when mice are moved */
+		f = d->rc.move_mice ? flow_track(d, &ev->key) : xs_ctab_find(&d->ct, &ev->key);
+		if (!f)
+			return 0;
+		if (!f->counters_valid && ev->type != XS_EV_RTO)
+			cong_baseline(d, f, ev);
 		flow_switch_check(d, f);
-		if (xs_react_rto(&d->rc, f, ev->ts_ns, &d->rcount) == XS_MOVE_RTO)
+		if (ev->type != XS_EV_RTO)
+			xs_react_signal(&d->rc, f, ev->ts_ns, &d->rcount);
+		else if (xs_react_rto(&d->rc, f, ev->ts_ns, &d->rcount) == XS_MOVE_RTO)
 			flow_move(d, f, XS_MOVE_RTO, now_ns());
 		return 0;
-	}
-	if (ev->type == XS_EV_RETRANS || ev->type == XS_EV_CWR) {
-		flow_switch_check(d, f);
-		xs_react_signal(&d->rc, f, ev->ts_ns, &d->rcount);
+	case XS_EV_CANDIDATE:
+		f = flow_track(d, &ev->key);
+		/* its first sample now: the rate has a start a period earlier */
+		if (f && !f->cls.last_ns && !bpf_map_lookup_elem(d->flows_fd, &ev->key, &st))
+			flow_sample(d, f, &st, now_ns());
+		return 0;
+	case XS_EV_HEAVY:
+		f = flow_track(d, &ev->key);
+		if (f && xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
+			f->heavy_ns = ev->ts_ns;	/* the moment XDP saw the threshold */
+			d->st.promotions++;
+			d->st.promotions_event++;
+			flow_steer(d, f);
+		}
+		return 0;
+	default:
 		return 0;
 	}
-	if (ev->type != XS_EV_HEAVY)
-		return 0;
-	f->seen = true;
-	if (xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
-		f->heavy_ns = ev->ts_ns;	/* the moment XDP saw the threshold */
-		d->st.promotions++;
-		d->st.promotions_event++;
-		flow_steer(d, f);
-	}
-	return 0;
 }

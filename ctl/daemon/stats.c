@@ -22,6 +22,7 @@ void daemon_stats(struct xs_daemon *d, struct xs_ctl_stats *out)
 	*out = d->st;
 	out->flows_tracked = d->ct.count;
 	out->flows_not_tracked = d->ct.not_tracked;
+	out->table_bytes = xs_ctab_bytes(&d->ct);
 	out->signals_stale = d->rcount.stale;
 	out->signals_transient = d->rcount.transient;
 	latency_pct(d, &out->move_latency_p50_us, &out->move_latency_p99_us);

@@ -21,8 +21,13 @@ struct xs_stat_desc {
 
 #define XS_CTL_STATS(X)								\
 	X(scans,		XS_COUNTER, "flow table scans")			\
-	X(flows_tracked,	XS_GAUGE,   "flows in the controller's table")	\
+	X(flows_tracked,	XS_GAUGE,   "flows the controller tracks: candidates, heavy hitters, steered flows") \
 	X(flows_not_tracked,	XS_COUNTER, "flows its table had no room for")	\
+	X(flows_table,		XS_GAUGE,   "entries of the XDP flow table, as the last full ageing pass counted them") \
+	X(candidates,		XS_COUNTER, "flows taken on as candidates (by event or by the ageing pass)") \
+	X(age_passes,		XS_COUNTER, "full ageing passes over the XDP flow table") \
+	X(scan_walks,		XS_COUNTER, "scans that walked the whole XDP table (many tracked flows)") \
+	X(table_bytes,		XS_GAUGE,   "memory of the controller's flow table (bytes)") \
 	X(promotions,		XS_COUNTER, "flows classified heavy")		\
 	X(promotions_event,	XS_COUNTER, "of which on the XDP program's event") \
 	X(demotions,		XS_COUNTER, "heavy hitters classified mice again") \

@@ -117,7 +117,6 @@ void adopt_steered(struct xs_daemon *d)
 			continue;
 		f->manual = e.flags & XS_STEER_F_MANUAL;
 		f->cls.heavy = true;
-		f->seen = true;
 		f->last_seen_ns = now;
 		flow_assign(d, f, entry_path(&e));
 		f->switched_ns = now;

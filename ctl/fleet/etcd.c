@@ -1,42 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * etcd v3 over its JSON gateway (see etcd.h). Each call is one HTTP POST
- * of a JSON body; gRPC errors come back as {"error", "code", "message"}
- * and become -errno. int64 fields arrive as JSON strings (json-c parses
- * them). The watch is one POST whose response never ends: one JSON object
- * per line, each a batch of events.
+ * etcd v3 over its JSON gateway (see etcd.h): leases, put, range, delete
+ * and watch, their requests and replies, base64. Each call is one HTTP POST
+ * of a JSON body (etcd_http.c carries it); gRPC errors come back as
+ * {"error", "code", "message"} and become -errno. int64 fields arrive as
+ * JSON strings (json-c parses them). The watch is one POST whose response
+ * never ends: one JSON object per line, each a batch of events.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
-#include "etcd.h"
-
-#define XS_ETCD_EP_MAX	8
-#define XS_ETCD_BODY_MAX (16u << 20)	/* a reply larger than this is refused */
-
-struct xs_etcd {
-	CURL *c;
-	char *eps[XS_ETCD_EP_MAX];
-	int neps, cur;
-	char *user, *password, *cert, *key, *ca;
-	long timeout_ms, connect_ms;
-	char token[512];
-	char err[512];
-	/* the reply being read */
-	char *buf;
-	size_t len, cap;
-	bool too_big;
-	/* watch */
-	xs_etcd_watch_fn wfn;
-	void (*wcreated)(void *ctx);
-	void *wctx;
-	const volatile bool *wstop;
-	int wrc;
-};
+#include "fleet/etcd_http.h"
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -127,228 +104,11 @@ static void set_b64(json_object *o, const char *name, const void *v, size_t n)
 	free(s);
 }
 
-static void __attribute__((format(printf, 2, 3))) seterr(struct xs_etcd *e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e->err, sizeof(e->err), fmt, ap);
-	va_end(ap);
-}
-
-const char *xs_etcd_error(const struct xs_etcd *e)
-{
-	return e->err;
-}
-
-const char *xs_etcd_endpoint(const struct xs_etcd *e)
-{
-	return e->eps[e->cur];
-}
-
-static size_t on_body(char *p, size_t sz, size_t nm, void *ud)
-{
-	struct xs_etcd *e = ud;
-	size_t n = sz * nm;
-
-	if (e->len + n + 1 > XS_ETCD_BODY_MAX) {
-		e->too_big = true;
-		return 0;
-	}
-	if (e->len + n + 1 > e->cap) {
-		size_t cap = e->cap ? e->cap : 4096;
-		char *b;
-
-		while (cap < e->len + n + 1)
-			cap *= 2;
-		b = realloc(e->buf, cap);
-		if (!b)
-			return 0;
-		e->buf = b;
-		e->cap = cap;
-	}
-	memcpy(e->buf + e->len, p, n);
-	e->len += n;
-	e->buf[e->len] = '\0';
-	return n;
-}
-
-/* gRPC status codes (google.golang.org/grpc/codes) as -errno */
-static int grpc_errno(int code)
-{
-	switch (code) {
-	case 3: return -EINVAL;		/* InvalidArgument */
-	case 4: return -ETIMEDOUT;	/* DeadlineExceeded */
-	case 5: return -ENOENT;		/* NotFound */
-	case 7: return -EACCES;		/* PermissionDenied */
-	case 8: return -ENOSPC;		/* ResourceExhausted */
-	case 14: return -EAGAIN;	/* Unavailable */
-	case 16: return -EACCES;	/* Unauthenticated */
-	default: return -EIO;
-	}
-}
-
-static int curl_errno(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_COULDNT_CONNECT: return -ECONNREFUSED;
-	case CURLE_OPERATION_TIMEDOUT: return -ETIMEDOUT;
-	case CURLE_COULDNT_RESOLVE_HOST: return -EHOSTUNREACH;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CACERT_BADFILE: return -EPROTO;
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE: return -ECONNRESET;
-	case CURLE_ABORTED_BY_CALLBACK: return -ECANCELED;
-	case CURLE_OUT_OF_MEMORY: return -ENOMEM;
-	default: return -EIO;
-	}
-}
-
-static struct curl_slist *setup(struct xs_etcd *e, const char *path, const char *body,
-				long timeout_ms)
-{
-	struct curl_slist *h = NULL;
-	char url[512], auth[600];
-
-	snprintf(url, sizeof(url), "%s%s", e->eps[e->cur], path);
-	curl_easy_reset(e->c);
-	curl_easy_setopt(e->c, CURLOPT_URL, url);
-	curl_easy_setopt(e->c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(e->c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e->c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(e->c, CURLOPT_CONNECTTIMEOUT_MS, e->connect_ms);
-	curl_easy_setopt(e->c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e->c, CURLOPT_WRITEDATA, e);
-	curl_easy_setopt(e->c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e->c, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(e->c, CURLOPT_TCP_KEEPIDLE, 2L);
-	curl_easy_setopt(e->c, CURLOPT_TCP_KEEPINTVL, 1L);
-	if (e->cert)
-		curl_easy_setopt(e->c, CURLOPT_SSLCERT, e->cert);
-	if (e->key)
-		curl_easy_setopt(e->c, CURLOPT_SSLKEY, e->key);
-	if (e->ca)
-		curl_easy_setopt(e->c, CURLOPT_CAINFO, e->ca);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (e->token[0]) {
-		snprintf(auth, sizeof(auth), "Authorization: %s", e->token);
-		h = curl_slist_append(h, auth);
-	}
-	curl_easy_setopt(e->c, CURLOPT_HTTPHEADER, h);
-	e->len = 0;
-	e->too_big = false;
-	if (e->buf)
-		e->buf[0] = '\0';
-	return h;
-}
-
-/* A gRPC error in a reply: -errno and the message; 0 if none. */
-static int reply_error(struct xs_etcd *e, const char *call, json_object *rep)
-{
-	json_object *v, *m;
-
-	if (!json_object_object_get_ex(rep, "code", &v) &&
-	    !json_object_object_get_ex(rep, "error", &m))
-		return 0;
-	if (!json_object_object_get_ex(rep, "message", &m) &&
-	    !json_object_object_get_ex(rep, "error", &m))
-		m = NULL;
-	seterr(e, "etcd %s%s: %s", e->eps[e->cur], call, m ? json_object_get_string(m) : "error");
-	return v ? grpc_errno(json_object_get_int(v)) : -EIO;
-}
-
-static int do_call(struct xs_etcd *e, const char *path, json_object *req, json_object **rep)
-{
-	const char *body = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	struct curl_slist *h;
-	long status = 0;
-	CURLcode rc = CURLE_OK;
-	int err = -EIO, tries;
-
-	*rep = NULL;
-	for (tries = 0; tries < e->neps; tries++) {
-		h = setup(e, path, body, e->timeout_ms);
-		rc = curl_easy_perform(e->c);
-		curl_slist_free_all(h);
-		if (rc == CURLE_OK)
-			break;
-		err = e->too_big ? -EMSGSIZE : curl_errno(rc);
-		seterr(e, "etcd %s%s: %s", e->eps[e->cur], path,
-		       e->too_big ? "reply too large" : curl_easy_strerror(rc));
-		e->cur = (e->cur + 1) % e->neps;	/* the next endpoint, next time */
-	}
-	if (tries == e->neps)
-		return err;
-	curl_easy_getinfo(e->c, CURLINFO_RESPONSE_CODE, &status);
-	*rep = e->len ? json_tokener_parse(e->buf) : NULL;
-	if (!*rep) {
-		seterr(e, "etcd %s%s: HTTP %ld with %s", e->eps[e->cur], path, status,
-		       e->len ? "a body that is not JSON" : "no body");
-		return -EPROTO;
-	}
-	err = reply_error(e, path, *rep);
-	if (!err && status != 200) {
-		seterr(e, "etcd %s%s: HTTP %ld", e->eps[e->cur], path, status);
-		err = status == 401 || status == 403 ? -EACCES : -EIO;
-	}
-	if (err) {
-		json_object_put(*rep);
-		*rep = NULL;
-	}
-	return err;
-}
-
-/* One call; an expired token is renewed once. */
-static int call(struct xs_etcd *e, const char *path, json_object *req, json_object **rep)
-{
-	int err = do_call(e, path, req, rep);
-
-	if (err == -EACCES && e->user && e->token[0]) {
-		e->token[0] = '\0';
-		err = xs_etcd_authenticate(e);
-		if (!err)
-			err = do_call(e, path, req, rep);
-	}
-	json_object_put(req);
-	return err;
-}
-
 static int64_t get_i64(json_object *o, const char *k)
 {
 	json_object *v;
 
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
-}
-
-int xs_etcd_authenticate(struct xs_etcd *e)
-{
-	json_object *req, *rep, *v;
-	int err;
-
-	if (!e->user)
-		return 0;
-	e->token[0] = '\0';
-	req = json_object_new_object();
-	json_object_object_add(req, "name", json_object_new_string(e->user));
-	json_object_object_add(req, "password", json_object_new_string(e->password ?: ""));
-	err = do_call(e, "/v3/auth/authenticate", req, &rep);
-	json_object_put(req);
-	if (err)
-		return err;
-	if (!json_object_object_get_ex(rep, "token", &v) ||
-	    strlen(json_object_get_string(v)) >= sizeof(e->token)) {
-		seterr(e, "etcd %s/v3/auth/authenticate: no usable token in the reply",
-		       e->eps[e->cur]);
-		json_object_put(rep);
-		return -EPROTO;
-	}
-	snprintf(e->token, sizeof(e->token), "%s", json_object_get_string(v));
-	json_object_put(rep);
-	return 0;
 }
 
 int xs_etcd_lease_grant(struct xs_etcd *e, int64_t ttl_s, int64_t *id)
@@ -357,13 +117,13 @@ int xs_etcd_lease_grant(struct xs_etcd *e, int64_t ttl_s, int64_t *id)
 	int err;
 
 	json_object_object_add(req, "TTL", json_object_new_int64(ttl_s));
-	err = call(e, "/v3/lease/grant", req, &rep);
+	err = xs_etcd_call(e, "/v3/lease/grant", req, &rep);
 	if (err)
 		return err;
 	*id = get_i64(rep, "ID");
 	json_object_put(rep);
 	if (!*id) {
-		seterr(e, "etcd %s/v3/lease/grant: no lease ID in the reply", e->eps[e->cur]);
+		xs_etcd_seterr(e, "etcd %s/v3/lease/grant: no lease ID in the reply", e->eps[e->cur]);
 		return -EPROTO;
 	}
 	return 0;
@@ -376,7 +136,7 @@ int xs_etcd_lease_keepalive(struct xs_etcd *e, int64_t id, int64_t *ttl_left)
 	int err;
 
 	json_object_object_add(req, "ID", json_object_new_int64(id));
-	err = call(e, "/v3/lease/keepalive", req, &rep);
+	err = xs_etcd_call(e, "/v3/lease/keepalive", req, &rep);
 	if (err)
 		return err;
 	/* a stream of one message: {"result": {..., "TTL": "9"}}; no TTL: expired */
@@ -387,7 +147,7 @@ int xs_etcd_lease_keepalive(struct xs_etcd *e, int64_t id, int64_t *ttl_left)
 	if (ttl_left)
 		*ttl_left = ttl;
 	if (ttl <= 0) {
-		seterr(e, "etcd %s/v3/lease/keepalive: lease %llx has expired", e->eps[e->cur],
+		xs_etcd_seterr(e, "etcd %s/v3/lease/keepalive: lease %llx has expired", e->eps[e->cur],
 		       (unsigned long long)id);
 		return -ENOENT;
 	}
@@ -400,7 +160,7 @@ int xs_etcd_lease_revoke(struct xs_etcd *e, int64_t id)
 	int err;
 
 	json_object_object_add(req, "ID", json_object_new_int64(id));
-	err = call(e, "/v3/lease/revoke", req, &rep);
+	err = xs_etcd_call(e, "/v3/lease/revoke", req, &rep);
 	json_object_put(rep);
 	return err;
 }
@@ -414,7 +174,7 @@ int xs_etcd_put(struct xs_etcd *e, const char *key, const void *val, size_t vlen
 	set_b64(req, "value", val, vlen);
 	if (lease)
 		json_object_object_add(req, "lease", json_object_new_int64(lease));
-	err = call(e, "/v3/kv/put", req, &rep);
+	err = xs_etcd_call(e, "/v3/kv/put", req, &rep);
 	json_object_put(rep);
 	return err;
 }
@@ -430,12 +190,12 @@ int xs_etcd_delete(struct xs_etcd *e, const char *key, bool prefix)
 		n = prefix_end(key, end, sizeof(end));
 		if (n < 0) {
 			json_object_put(req);
-			seterr(e, "etcd: bad key prefix '%s'", key);
+			xs_etcd_seterr(e, "etcd: bad key prefix '%s'", key);
 			return n;
 		}
 		set_b64(req, "range_end", end, n);
 	}
-	err = call(e, "/v3/kv/deleterange", req, &rep);
+	err = xs_etcd_call(e, "/v3/kv/deleterange", req, &rep);
 	json_object_put(rep);
 	return err;
 }
@@ -483,12 +243,12 @@ int xs_etcd_range(struct xs_etcd *e, const char *prefix, xs_etcd_kv_fn fn, void 
 	len = prefix_end(prefix, end, sizeof(end));
 	if (len < 0) {
 		json_object_put(req);
-		seterr(e, "etcd: bad key prefix '%s'", prefix);
+		xs_etcd_seterr(e, "etcd: bad key prefix '%s'", prefix);
 		return len;
 	}
 	set_b64(req, "key", prefix, strlen(prefix));
 	set_b64(req, "range_end", end, len);
-	err = call(e, "/v3/kv/range", req, &rep);
+	err = xs_etcd_call(e, "/v3/kv/range", req, &rep);
 	if (err)
 		return err;
 	if (rev && json_object_object_get_ex(rep, "header", &hdr))
@@ -498,7 +258,7 @@ int xs_etcd_range(struct xs_etcd *e, const char *prefix, xs_etcd_kv_fn fn, void 
 		for (i = 0; i < n && !err; i++) {
 			err = kv_decode(json_object_array_get_idx(kvs, i), &k, &kl, &v, &vl);
 			if (err)
-				seterr(e, "etcd %s/v3/kv/range: a key or value is not base64",
+				xs_etcd_seterr(e, "etcd %s/v3/kv/range: a key or value is not base64",
 				       e->eps[e->cur]);
 			else
 				err = fn(k, kl, v ? v : "", v ? vl : 0, ctx);
@@ -523,16 +283,16 @@ static int watch_message(struct xs_etcd *e, const char *line)
 	int rc = 0;
 
 	if (!msg) {
-		seterr(e, "etcd %s/v3/watch: a message that is not JSON", e->eps[e->cur]);
+		xs_etcd_seterr(e, "etcd %s/v3/watch: a message that is not JSON", e->eps[e->cur]);
 		return -EPROTO;
 	}
 	if (!json_object_object_get_ex(msg, "result", &res)) {
-		rc = reply_error(e, "/v3/watch", msg) ?: -EPROTO;
+		rc = xs_etcd_reply_error(e, "/v3/watch", msg) ?: -EPROTO;
 		json_object_put(msg);
 		return rc;
 	}
 	if (json_object_object_get_ex(res, "canceled", &t) && json_object_get_boolean(t)) {
-		seterr(e, "etcd %s/v3/watch: canceled by the server (compacted revision %lld)",
+		xs_etcd_seterr(e, "etcd %s/v3/watch: canceled by the server (compacted revision %lld)",
 		       e->eps[e->cur], (long long)get_i64(res, "compact_revision"));
 		json_object_put(msg);
 		return -ESTALE;
@@ -570,7 +330,7 @@ static int watch_message(struct xs_etcd *e, const char *line)
 static size_t on_watch(char *p, size_t sz, size_t nm, void *ud)
 {
 	struct xs_etcd *e = ud;
-	size_t n = sz * nm, got = on_body(p, sz, nm, ud);
+	size_t n = sz * nm, got = xs_etcd_on_body(p, sz, nm, ud);
 	char *nl;
 
 	if (got != n)
@@ -612,7 +372,7 @@ int xs_etcd_watch(struct xs_etcd *e, const char *prefix, int64_t start_rev,
 	if (len < 0) {
 		json_object_put(req);
 		json_object_put(cr);
-		seterr(e, "etcd: bad key prefix '%s'", prefix);
+		xs_etcd_seterr(e, "etcd: bad key prefix '%s'", prefix);
 		return len;
 	}
 	set_b64(cr, "key", prefix, strlen(prefix));
@@ -628,7 +388,7 @@ int xs_etcd_watch(struct xs_etcd *e, const char *prefix, int64_t start_rev,
 	/* an endpoint that cannot be reached: the next one */
 	for (int tries = 0; tries < e->neps; tries++) {
 		e->wrc = 0;
-		h = setup(e, "/v3/watch",
+		h = xs_etcd_setup(e, "/v3/watch",
 			  json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN), 0);
 		curl_easy_setopt(e->c, CURLOPT_WRITEFUNCTION, on_watch);
 		curl_easy_setopt(e->c, CURLOPT_NOPROGRESS, 0L);
@@ -650,105 +410,11 @@ int xs_etcd_watch(struct xs_etcd *e, const char *prefix, int64_t start_rev,
 		return e->wrc;
 	if (rc == CURLE_ABORTED_BY_CALLBACK)
 		return 0;	/* *stop */
-	err = rc == CURLE_OK ? -ECONNRESET : curl_errno(rc);
-	seterr(e, "etcd %s/v3/watch: %s", e->eps[e->cur],
+	err = rc == CURLE_OK ? -ECONNRESET : xs_etcd_curl_errno(rc);
+	xs_etcd_seterr(e, "etcd %s/v3/watch: %s", e->eps[e->cur],
 	       rc == CURLE_OK ? "the stream ended" : curl_easy_strerror(rc));
 	if (rc != CURLE_OK)
 		e->cur = (e->cur + 1) % e->neps;
 	return err;
 }
 
-/* ---- setup ---- */
-
-static char *dup_opt(const char *s, bool *oom)
-{
-	char *d;
-
-	if (!s || !*s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
-int xs_etcd__create(struct xs_etcd **ep, const struct xs_etcd_opts *o, char *err, size_t errlen)
-{
-	struct xs_etcd *e;
-	char *list, *tok, *save = NULL;
-	bool oom = false;
-
-	*ep = NULL;
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	list = strdup(o->endpoints ? o->endpoints : "");
-	if (!list) {
-		free(e);
-		return -ENOMEM;
-	}
-	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		size_t n = strlen(tok);
-
-		if (strncmp(tok, "http://", 7) && strncmp(tok, "https://", 8)) {
-			snprintf(err, errlen, "bad etcd endpoint '%s': expected http://HOST:PORT "
-				 "or https://HOST:PORT", tok);
-			goto bad;
-		}
-		if (e->neps == XS_ETCD_EP_MAX) {
-			snprintf(err, errlen, "too many etcd endpoints: at most %d", XS_ETCD_EP_MAX);
-			goto bad;
-		}
-		while (n && tok[n - 1] == '/')
-			tok[--n] = '\0';
-		e->eps[e->neps] = strdup(tok);
-		if (!e->eps[e->neps++])
-			oom = true;
-	}
-	if (!e->neps) {
-		snprintf(err, errlen, "no etcd endpoint given");
-		goto bad;
-	}
-	free(list);
-	e->user = dup_opt(o->user, &oom);
-	e->password = dup_opt(o->password, &oom);
-	e->cert = dup_opt(o->cert_file, &oom);
-	e->key = dup_opt(o->key_file, &oom);
-	e->ca = dup_opt(o->ca_file, &oom);
-	e->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 2000;
-	e->connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 1000;
-	e->c = curl_easy_init();
-	if (oom || !e->c) {
-		xs_etcd__destroy(e);
-		return -ENOMEM;
-	}
-	*ep = e;
-	return 0;
-bad:
-	free(list);
-	xs_etcd__destroy(e);
-	return -EINVAL;
-}
-
-void xs_etcd__destroy(struct xs_etcd *e)
-{
-	int i;
-
-	if (!e)
-		return;
-	if (e->c)
-		curl_easy_cleanup(e->c);
-	for (i = 0; i < e->neps; i++)
-		free(e->eps[i]);
-	free(e->user);
-	if (e->password) {
-		explicit_bzero(e->password, strlen(e->password));
-		free(e->password);
-	}
-	free(e->cert);
-	free(e->key);
-	free(e->ca);
-	free(e->buf);
-	explicit_bzero(e->token, sizeof(e->token));
-	free(e);
-}

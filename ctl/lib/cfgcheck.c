@@ -158,6 +158,14 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 	if (c->batch > c->ring_size)
 		return pair(ck, c, K_BATCH, K_RING_SIZE, "must not exceed",
 			    "must be at least");
+	/* above heavy-bytes a candidate would wait for the crossing anyway: a typo */
+	if (c->sketch_admit_bytes && c->heavy_bytes && c->sketch_admit_bytes > c->heavy_bytes)
+		return pair(ck, c, K_SKETCH_ADMIT, K_HEAVY_BYTES, "must not exceed",
+			    "must not be below");
+	/* the table must have room that admits freely (0: a quarter) */
+	if (c->flow_reserve >= c->flow_table_size)
+		return pair(ck, c, K_FLOW_RESERVE, K_FLOW_TABLE, "must be below",
+			    "must be above");
 	return 0;
 }
 

@@ -81,6 +81,9 @@ struct xs_cfg {
 	uint64_t scan_period_ms;	/* flow table scan */
 	uint64_t rate_tau_ms;		/* EWMA time constant of the rate */
 	uint64_t idle_timeout_ms;	/* flows idle this long are aged out */
+	/* the XDP program's sketch of flows not in its table (docs/DETECTION.md) */
+	uint64_t sketch_window_ms;	/* an estimate covers one to two of these */
+	uint64_t sketch_admit_bytes;	/* an estimate that makes a candidate; 0: heavy_bytes / 8 */
 
 	/* congestion reaction */
 	uint64_t cong_threshold;	/* signals (retransmissions, CWR) per scan
@@ -97,6 +100,7 @@ struct xs_cfg {
 
 	/* sizes */
 	uint32_t flow_table_size;
+	uint32_t flow_reserve;		/* entries kept for candidates; 0: a quarter */
 	uint32_t steer_table_size;
 	uint32_t umem_frames;
 	uint32_t ring_size;
@@ -141,7 +145,8 @@ int xs_cfg_load_buf(struct xs_cfg *c, const char *file, const char *data, size_t
  * Checks of every value's range and across keys (ids and names unique,
  * paths have 1..16 SIDs, sr-source set when paths exist, heavy-rate-low <=
  * heavy-rate, idle-timeout > scan-period, umem-frames >= 2 x ring-size,
- * batch <= ring-size). 0 or -EINVAL, err as above without "FILE:LINE: ".
+ * batch <= ring-size, sketch-admit-bytes <= heavy-bytes unless either is 0,
+ * flow-reserve < flow-table-size). 0 or -EINVAL, err as above without "FILE:LINE: ".
  * An empty netns, host_if, ctl_socket or pin_dir passes (not used); a file
  * cannot set one empty.
  */

@@ -8,6 +8,8 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
@@ -56,7 +58,26 @@ static struct xdp_program *find_ours(struct xdp_multiprog *mp)
 	return NULL;
 }
 
-static int set_pin_paths(struct bpf_object *obj, const char *dir)
+/*
+ * The kernel adds BPF_F_RDONLY_PROG to a devmap's flags, which libbpf before
+ * 1.2 then takes for a mismatch when it reuses the pin (attach after detach
+ * --keep-maps failed with EINVAL): such a pin is reused here, as it is.
+ */
+static int reuse_devmap(struct bpf_map *m, const char *path)
+{
+	int fd, err;
+
+	if (bpf_map__type(m) != BPF_MAP_TYPE_DEVMAP_HASH && bpf_map__type(m) != BPF_MAP_TYPE_DEVMAP)
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	err = bpf_map__reuse_fd(m, fd);
+	close(fd);
+	return err;
+}
+
+int xs_loader_pin_paths(struct bpf_object *obj, const char *dir)
 {
 	char path[PATH_MAX];
 	struct bpf_map *m;
@@ -64,6 +85,7 @@ static int set_pin_paths(struct bpf_object *obj, const char *dir)
 
 	bpf_object__for_each_map(m, obj) {
 		err = xs_pin_path(dir, bpf_map__name(m), path, sizeof(path));
+		err = err ?: reuse_devmap(m, path);
 		err = err ?: bpf_map__set_pin_path(m, path);
 		if (err)
 			return err;
@@ -139,6 +161,37 @@ static int setup_fastpath(struct xs_attach_req *r, struct xsteer_bpf *skel, stru
 	return err;
 }
 
+int xs_sketch_seed_draw(uint64_t *seed)
+{
+	ssize_t n;
+
+	/* waits only while the kernel's pool is not yet initialised */
+	do
+		n = getrandom(seed, sizeof(*seed), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(*seed))
+		return 0;
+	return n < 0 ? -errno : -EIO;
+}
+
+int xs_sketch_seed_read(int rodata_fd, uint64_t *seed)
+{
+	struct xsteer_bpf__rodata ro;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), zero = 0;
+	char buf[256];
+
+	if (bpf_obj_get_info_by_fd(rodata_fd, &info, &len))
+		return -errno;
+	if (info.value_size < sizeof(ro) || info.value_size > sizeof(buf))
+		return -EINVAL;		/* another version's .rodata */
+	if (bpf_map_lookup_elem(rodata_fd, &zero, buf))
+		return -errno;
+	memcpy(&ro, buf, sizeof(ro));
+	*seed = ro.xs_sketch_seed;
+	return 0;
+}
+
 bool xs_attached(int ifindex)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -157,6 +210,7 @@ int xs_attach(struct xs_attach_req *r)
 	struct xs_config cfg = {};
 	struct xdp_program *prog = NULL;
 	struct xsteer_bpf *skel;
+	uint64_t seed;
 	char errbuf[128];
 	int err;
 
@@ -174,9 +228,19 @@ int xs_attach(struct xs_attach_req *r)
 		xs_error("cannot open the XDP object: %s", strerror(-err));
 		return err;
 	}
+	/*
+	 * A .rodata pinned by an earlier load is reused with its seed (the
+	 * pinned sketch was filled with it); this one is used otherwise.
+	 */
+	err = xs_sketch_seed_draw(&seed);
+	if (err) {
+		xs_error("cannot draw the sketch's hash seed: %s", strerror(-err));
+		goto out_skel;
+	}
+	skel->rodata->xs_sketch_seed = seed;
 	err = bpf_map__set_max_entries(skel->maps.xs_flows, r->flow_size);
 	err = err ?: bpf_map__set_max_entries(skel->maps.xs_steer, r->steer_size);
-	err = err ?: set_pin_paths(skel->obj, r->dir);
+	err = err ?: xs_loader_pin_paths(skel->obj, r->dir);
 	if (err) {
 		xs_error("cannot set up maps: %s", strerror(-err));
 		goto out_skel;

@@ -29,5 +29,18 @@ int xs_attach(struct xs_attach_req *r);
 bool xs_attached(int ifindex);
 /* Detach xsteer's program only, never another's. 0 or -errno (reported). */
 int xs_detach(const char *dev, int ifindex);
+/*
+ * Every map of obj pinned in dir before load: a pin already there is
+ * reused (libbpf checks it matches; a devmap's is taken as it is).
+ */
+struct bpf_object;
+int xs_loader_pin_paths(struct bpf_object *obj, const char *dir);
+/*
+ * The sketch's hash seed (xdp/xs_sketch.bpf.h): a random one for a load
+ * (getrandom), and the one a loaded program uses, read from its .rodata
+ * map (pinned as XS_MAP_RODATA). 0 or -errno.
+ */
+int xs_sketch_seed_draw(uint64_t *seed);
+int xs_sketch_seed_read(int rodata_fd, uint64_t *seed);
 
 #endif

@@ -38,8 +38,15 @@ int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len)
 int xs_pin_path(const char *dir, const char *name, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/%s", dir, name);
+	char *p;
 
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	/* bpffs refuses '.' in names (EPERM): libbpf's "xsteer_b.rodata" */
+	for (p = buf + strlen(dir) + 1; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	return 0;
 }
 
 /* made: the first (topmost) directory this call created, "" if none */

@@ -9,7 +9,7 @@
 
 /* dir = --pin-dir, or XS_PIN_ROOT/<dev>. -EINVAL when neither is known. */
 int xs_pin_dir(const char *opt, const char *dev, char *dir, size_t len);
-/* dir/name into buf; -ENAMETOOLONG if it does not fit. */
+/* dir/name into buf, '.' in name as '_' (bpffs); -ENAMETOOLONG if it does not fit. */
 int xs_pin_path(const char *dir, const char *name, char *buf, size_t len);
 /* The directory (or its nearest existing parent) must be on a bpffs. */
 int xs_pin_dir_prepare(const char *dir);

@@ -3,11 +3,13 @@
  * bench-scale-helper: the two things tests/bench/bench-scale needs done in
  * C, on the pinned maps of a running daemon.
  *
- *   fill PIN_DIR N
+ *   fill PIN_DIR N [CANDIDATES]
  *	writes N synthetic flows into PIN_DIR/xs_flows with
  *	bpf_map_update_batch (keys fd00:3::/64 + index -> fd00:2::1 UDP;
- *	10 packets, 1000 bytes, last seen now: mice that stay). Prints the
- *	time it took.
+ *	10 packets, 1000 bytes, last seen now: mice that stay); the first
+ *	CANDIDATES of them (default 0) have 1 MiB instead, and are last seen
+ *	an hour ahead: past the candidate threshold and never quiet, so the
+ *	controller tracks them all run. Prints the time it took.
  *
  *   probe PIN_DIR --count N --threshold BYTES [--sport PORT]
  *	from the namespace it runs in, N times: a new UDP flow
@@ -30,7 +32,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <bpf/bpf.h>
-#include "xs_shared.h"
+#include "xdp/xs_shared.h"
 
 #define PROBE_PAYLOAD	1400
 #define PROBE_L3	(40 + 8 + PROBE_PAYLOAD)
@@ -55,7 +57,7 @@ static int open_pinned(const char *dir, const char *name)
 	return fd;
 }
 
-static int cmd_fill(const char *dir, uint32_t n)
+static int cmd_fill(const char *dir, uint32_t n, uint32_t ncand)
 {
 	const uint32_t batch = 8192;
 	struct xs_flow_key *keys = calloc(batch, sizeof(*keys));
@@ -89,8 +91,11 @@ static int cmd_fill(const char *dir, uint32_t n)
 			key->proto = IPPROTO_UDP;
 			memset(v, 0, sizeof(*v));
 			v->packets = 10;
-			v->bytes = 1000;
+			v->bytes = i < ncand ? 1 << 20 : 1000;
 			v->first_seen_ns = v->last_seen_ns = now;
+			/* a candidate looks active all run (a quiet one is let go after 1 s) */
+			if (i < ncand)
+				v->last_seen_ns = now + 3600000000000ULL;
 		}
 		if (bpf_map_update_batch(fd, keys, vals, &cnt, &o)) {
 			err = -errno;
@@ -248,10 +253,11 @@ static int cmd_probe(const char *dir, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "fill"))
-		return cmd_fill(argv[2], (uint32_t)strtoul(argv[3], NULL, 0));
+		return cmd_fill(argv[2], (uint32_t)strtoul(argv[3], NULL, 0),
+				argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 0) : 0);
 	if (argc >= 3 && !strcmp(argv[1], "probe"))
 		return cmd_probe(argv[2], argc - 3, argv + 3);
-	fprintf(stderr, "usage: bench-scale-helper fill PIN_DIR N\n"
+	fprintf(stderr, "usage: bench-scale-helper fill PIN_DIR N [CANDIDATES]\n"
 			"       bench-scale-helper probe PIN_DIR [--count N] [--threshold BYTES] [--sport PORT]\n");
 	return EXIT_FAILURE;
 }

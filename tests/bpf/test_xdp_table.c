@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -43,6 +44,10 @@
 #include <criterion/criterion.h>
 #include <xdp/xsk.h>
 #include "afxdp/datapath.h"
+#include "daemon/daemon.h"
+#include "lib/config.h"
+#include "lib/loader.h"
+#include "lib/pin.h"
 #include "pkt.h"
 #include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
@@ -101,6 +106,9 @@ static const char *const stat_names[] = {
 	XS_STATS(XS_STAT_NAME)
 #undef XS_STAT_NAME
 };
+
+/* the sketch's hash seed: known, so every run hashes flows to the same cells */
+#define TEST_SEED	0x5eed7e57c0ffee11ULL
 
 /* One test per process (Criterion forks), so plain globals are per test. */
 static struct xsteer_bpf *skel;
@@ -163,6 +171,7 @@ static void skel_up(__u32 flow_entries)
 
 	skel = xsteer_bpf__open();
 	cr_assert(skel, "cannot open the skeleton: %s", strerror(errno));
+	skel->rodata->xs_sketch_seed = TEST_SEED;	/* the loader draws one per load */
 	if (flow_entries)
 		cr_assert(bpf_map__set_max_entries(skel->maps.xs_flows, flow_entries) == 0);
 	err = xsteer_bpf__load(skel);
@@ -1787,6 +1796,65 @@ Test(xdp_table, heavy_event_once_on_crossing,
 	ring_buffer__free(rb);
 }
 
+Test(xdp_table, candidate_event_every_multiple,
+     .description = "XS_EV_CANDIDATE at each multiple of xs_config.cand_bytes a flow crosses (the controller lets slow candidates go; the next multiple brings them back), and at a first packet that reaches it")
+{
+	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .cand_bytes = 300 };
+	struct heavy_events h = { 0 };
+	struct ring_buffer *rb;
+	struct expect e;
+	__u32 zero = 0;
+	int i, want = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
+				      BPF_ANY) == 0);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, &h, NULL);
+	cr_assert_not_null(rb);
+	/* 140 bytes each: 140 280 | 420 560 | 700 840 | 980: crossings at 3, 5, 7 */
+	for (i = 0; i < 7; i++) {
+		bool cross = i == 2 || i == 4 || i == 6;
+
+		memset(&e, 0, sizeof(e));
+		tcp4_seg(&pk, 1000 + 100 * i, TCP_AP, 100);
+		expect_fwd(&e, MAC_GW, MAC_OUT0);
+		if (i == 0)
+			expect_flow(&e, k, 140);
+		if (cross)
+			expect_stat(&e, XS_STAT_EVENT_CANDIDATE);
+		run_expect(&pk, &e);
+		ring_buffer__consume(rb);
+		want += cross;
+		cr_assert_eq(h.n, want, "after packet %d: %d events, want %d", i + 1, h.n, want);
+		if (cross) {
+			cr_assert_eq(h.ev.type, XS_EV_CANDIDATE);
+			cr_assert_eq(h.ev.value, 140 * (__u64)(i + 1));
+			cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0);
+		}
+	}
+	/* a new flow whose first packet is past the threshold */
+	cfg.cand_bytes = 100;
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
+				      BPF_ANY) == 0);
+	k = key4(SRC4, DST4, IPPROTO_TCP, 40001, 443);
+	memset(&e, 0, sizeof(e));
+	pkt_init(&pk);
+	eth_in(&pk);
+	ip4(&pk, SRC4, DST4, 64);
+	tcp(&pk, 40001, 443, 1000, TCP_AP);
+	pkt_payload(&pk, NULL, 100);
+	pkt_finish(&pk);
+	expect_fwd(&e, MAC_GW, MAC_OUT0);
+	expect_flow(&e, k, 140);
+	expect_stat(&e, XS_STAT_EVENT_CANDIDATE);
+	run_expect(&pk, &e);
+	ring_buffer__consume(rb);
+	cr_assert_eq(h.n, want + 1);
+	cr_assert_eq(h.ev.type, XS_EV_CANDIDATE);
+	cr_assert_eq(memcmp(&h.ev.key, &k, sizeof(k)), 0);
+	ring_buffer__free(rb);
+}
+
 /* ---- congestion signals and moves ---------------------------------------- */
 
 static __u64 mono_ns(void)
@@ -2546,6 +2614,57 @@ Test(xdp_admission, candidate_admitted_on_estimate,
 	adm_pkt(3002, st_sketch, 1);
 }
 
+/* Keys as a file gives them, written as the daemon writes them (xs_daemon_xdp_config). */
+static void adm_config_file(const char *text)
+{
+	static struct xs_cfg c;
+	struct xs_config x = { .flags = XS_CFG_F_REDIRECT };
+	char err[256] = "";
+
+	xs_cfg_defaults(&c, "t");	/* a tenant names the devices the check wants */
+	cr_assert_eq(xs_cfg_load_buf(&c, "t.conf", text, strlen(text), err, sizeof(err)), 0,
+		     "%s", err);
+	xs_daemon_xdp_config(&c, &x);
+	set_config(&x);
+}
+
+Test(xdp_admission, admit_key_makes_candidates_earlier,
+     .init = setup_admission, .fini = teardown,
+     .description = "sketch-admit-bytes from a file, as the daemon writes it: a flow that stays in the sketch under the default (heavy-bytes / 8) is admitted at its next packet once the key is lower")
+{
+	static const char base[] = "[classifier]\nheavy-bytes = 1M\n"
+				   "[tables]\nflow-table-size = 8\nflow-reserve = 2\n";
+	static const char low[] = "[classifier]\nheavy-bytes = 1M\nsketch-admit-bytes = 1k\n"
+				  "[tables]\nflow-table-size = 8\nflow-reserve = 2\n";
+	int i;
+
+	adm_config_file(base);			/* candidates from 125k */
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	for (i = 0; i < 10; i++)		/* 1400 bytes */
+		adm_pkt(3100, st_sketch, 1);
+	cr_assert_not(in_table(udp6_key(3100)));
+	adm_config_file(low);			/* candidates from 1000 */
+	adm_pkt(3100, st_admit, 2);		/* 1540 */
+	cr_assert_eq(flow_of(udp6_key(3100)).bytes, 11 * ADM_L3);
+	for (i = 0; i < 7; i++)			/* a new flow: 980 */
+		adm_pkt(3101, st_sketch, 1);
+	adm_pkt(3101, st_admit, 2);		/* 1120 */
+}
+
+Test(xdp_admission, reserve_key_moves_the_fill_level,
+     .init = setup_admission, .fini = teardown,
+     .description = "flow-reserve from a file, as the daemon writes it: with 4 of 8 entries reserved a new mouse stays in the sketch at 4 entries; with 2 it gets an entry")
+{
+	adm_config_file("[tables]\nflow-table-size = 8\nflow-reserve = 4\n");
+	fill_table(4);
+	adm_pkt(3200, st_sketch, 1);
+	cr_assert_not(in_table(udp6_key(3200)));
+	adm_config_file("[tables]\nflow-table-size = 8\nflow-reserve = 2\n");
+	adm_pkt(3200, st_new, 1);
+	adm_pkt(3201, st_new, 1);		/* the 6th entry */
+	adm_pkt(3202, st_sketch, 1);		/* at the fill level again */
+}
+
 Test(xdp_admission, elephant_crossing_in_sketch_admitted_with_event,
      .init = setup_admission, .fini = teardown,
      .description = "A flow that crosses heavy_bytes while only in the sketch raises XS_EV_HEAVY at that very packet and is admitted at once")
@@ -2698,6 +2817,102 @@ Test(xdp_admission, steer_entry_seen_in_next_slot,
 	e.path_id = 7;
 	run_expect(&pk, &e);
 	cr_assert(flow_of(k).flags & XS_FLOW_F_STEERED);
+}
+
+/* ---- the sketch's seed, drawn by the loader ------------------------------ */
+
+static char bpffs[64];
+
+/*
+ * The namespace, and a bpffs of the test's own in a private mount
+ * namespace (libxdp's dispatcher pins go there too): nothing is pinned
+ * outside, and it all goes with the process.
+ */
+static void setup_loader(void)
+{
+	ns_up();
+	cr_assert(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	cr_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "%s", strerror(errno));
+	snprintf(bpffs, sizeof(bpffs), "/tmp/xs-bpffs-XXXXXX");
+	cr_assert_not_null(mkdtemp(bpffs), "mkdtemp: %s", strerror(errno));
+	cr_assert(mount("bpf", bpffs, "bpf", 0, NULL) == 0, "mount bpffs: %s", strerror(errno));
+	setenv("LIBXDP_BPFFS", bpffs, 1);
+}
+
+static void teardown_loader(void)
+{
+	teardown();
+	umount2(bpffs, MNT_DETACH);
+	rmdir(bpffs);
+}
+
+/* xs_attach() as the daemon calls it, pins in bpffs/t; the seed it loaded with. */
+static uint64_t attach_seed(void)
+{
+	struct xs_attach_req r = { .dev = "xin0", .uplink = "xout0", .ifindex = ifi_in,
+				   .up_ifindex = ifi_out, .mode = XS_XDP_SKB,
+				   .fastpath = XS_FASTPATH_REDIRECT, .flow_size = ADM_ENTRIES,
+				   .steer_size = XS_STEER_TABLE_DEFAULT };
+	uint64_t seed = 0;
+	int fd;
+
+	snprintf(r.dir, sizeof(r.dir), "%s/t", bpffs);
+	cr_assert_eq(xs_attach(&r), 0, "xs_attach failed (see stderr)");
+	fd = xs_pin_open_map(r.dir, XS_MAP_RODATA);
+	cr_assert(fd >= 0, "no pinned %s", XS_MAP_RODATA);
+	cr_assert_eq(xs_sketch_seed_read(fd, &seed), 0);
+	close(fd);
+	return seed;
+}
+
+Test(xdp_seed, drawn_per_load_kept_with_the_pins,
+     .init = setup_loader, .fini = teardown_loader,
+     .description = "The loader draws the sketch's seed: loaded again over its pins a program keeps it (the pinned sketch was filled with it), after the pins are removed the next load has another; the sketch admits a candidate with the drawn seed")
+{
+	char dir[PATH_MAX];
+	uint64_t s1, s2, s;
+
+	snprintf(dir, sizeof(dir), "%s/t", bpffs);
+	s1 = attach_seed();
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+	cr_expect_eq(attach_seed(), s1, "loaded over the pins: the pinned seed");
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+	cr_assert_eq(xs_pin_remove(dir), 0);
+	s2 = attach_seed();
+	cr_expect_neq(s1, s2, "two loads drew the same seed %#llx", (unsigned long long)s1);
+	cr_expect(s1 && s2, "a seed of 0 (odds 2^-64)");
+
+	/* a program over the same pins (the attached one's maps, its seed) */
+	skel = xsteer_bpf__open();
+	cr_assert_not_null(skel);
+	cr_assert_eq(bpf_map__set_max_entries(skel->maps.xs_flows, ADM_ENTRIES), 0);
+	cr_assert_eq(xs_loader_pin_paths(skel->obj, dir), 0);
+	cr_assert_eq(xsteer_bpf__load(skel), 0);
+	cr_assert_eq(xs_sketch_seed_read(bpf_map__fd(skel->maps.rodata), &s), 0);
+	cr_assert_eq(s, s2, "the skeleton did not reuse the pinned .rodata");
+	adm_config(1000000, 300);
+	fill_table(ADM_ENTRIES - ADM_RESERVE);
+	adm_pkt(3001, st_sketch, 1);		/* 140 */
+	adm_pkt(3001, st_sketch, 1);		/* 280 */
+	adm_pkt(3001, st_admit, 2);		/* 420 >= 300 */
+	cr_assert_eq(flow_of(udp6_key(3001)).bytes, 3 * ADM_L3);
+	cr_assert_eq(xs_detach("xin0", ifi_in), 0);
+}
+
+/* htab seeds its hash at random unless a map asks for BPF_F_ZERO_SEED */
+Test(xdp_seed, no_map_asks_for_a_zero_seed, .init = setup, .fini = teardown)
+{
+	struct bpf_map_info info;
+	struct bpf_map *m;
+	__u32 len;
+
+	bpf_object__for_each_map(m, skel->obj) {
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		cr_assert_eq(bpf_obj_get_info_by_fd(bpf_map__fd(m), &info, &len), 0);
+		cr_expect_not(info.map_flags & BPF_F_ZERO_SEED, "%s has BPF_F_ZERO_SEED",
+			      bpf_map__name(m));
+	}
 }
 
 /* ---- the fast path's next-hop cache (xs_shared.h, XS_NH_MAX_AGE_NS) ---- */

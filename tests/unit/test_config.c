@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "daemon/daemon.h"
 #include "lib/config.h"
 
 static char dir[64];
@@ -99,7 +100,10 @@ Test(config, defaults)
 	cr_expect_eq(c.scan_period_ms, 100);
 	cr_expect_eq(c.rate_tau_ms, 300);
 	cr_expect_eq(c.idle_timeout_ms, 10000);
+	cr_expect_eq(c.sketch_window_ms * 1000000ULL, XS_SKETCH_WINDOW_NS_DEFAULT);
+	cr_expect_eq(c.sketch_admit_bytes, 0, "0: the XDP program's heavy_bytes / 8");
 	cr_expect_eq(c.flow_table_size, 65536);
+	cr_expect_eq(c.flow_reserve, 0, "0: the XDP program's quarter of the table");
 	cr_expect_eq(c.steer_table_size, 4096);
 	cr_expect_eq(c.umem_frames, 4096);
 	cr_expect_eq(c.ring_size, 2048);
@@ -156,8 +160,11 @@ static const char full[] =
 	"scan-period = 50ms\n"
 	"rate-tau = 1.5s\n"
 	"idle-timeout = 1h\n"
+	"sketch-window = 250ms\n"
+	"sketch-admit-bytes = 64k\n"
 	"[tables]\n"
 	"flow-table-size = 16777216\n"
+	"flow-reserve = 16777215\n"
 	"steer-table-size = 1\n"
 	"umem-frames = 8192\n"
 	"ring-size = 4096\n"
@@ -203,7 +210,10 @@ Test(config, full_file)
 	cr_expect_eq(c.scan_period_ms, 50);
 	cr_expect_eq(c.rate_tau_ms, 1500);
 	cr_expect_eq(c.idle_timeout_ms, 3600000);
+	cr_expect_eq(c.sketch_window_ms, 250);
+	cr_expect_eq(c.sketch_admit_bytes, 64000, "any value while heavy-bytes is off");
 	cr_expect_eq(c.flow_table_size, 16777216);
+	cr_expect_eq(c.flow_reserve, 16777215);
 	cr_expect_eq(c.steer_table_size, 1);
 	cr_expect_eq(c.umem_frames, 8192);
 	cr_expect_eq(c.ring_size, 4096);
@@ -257,6 +267,61 @@ Test(config, example_in_docs_parses)
 	d.npaths = c.npaths;
 	memcpy(d.paths, c.paths, sizeof(d.paths));
 	cr_expect_eq(memcmp(&c, &d, sizeof(c)), 0, "the example's values are not the defaults");
+}
+
+Test(config, sketch_keys_in_range)
+{
+	static struct xs_cfg c;
+	char err[256] = "";
+
+	cr_assert_eq(load("[classifier]\nsketch-window = 10ms\nsketch-admit-bytes = 10M\n"
+			  "[tables]\nflow-table-size = 100\nflow-reserve = 99\n", &c, err,
+			  sizeof(err)), 0, "%s", err);
+	cr_expect_eq(c.sketch_window_ms, 10);
+	cr_expect_eq(c.sketch_admit_bytes, 10000000, "equal to heavy-bytes is allowed");
+	cr_expect_eq(c.flow_reserve, 99);
+	cr_assert_eq(load("[classifier]\nsketch-window = 1m\nheavy-bytes = 0\n"
+			  "sketch-admit-bytes = 1T\n[tables]\nflow-table-size = 1\n", &c, err,
+			  sizeof(err)), 0, "%s", err);
+	cr_expect_eq(c.sketch_window_ms, 60000);
+	cr_expect_eq(c.sketch_admit_bytes, 1000000000000ULL, "heavy-bytes off: no bound");
+	cr_expect_eq(c.flow_reserve, 0, "0 below a table of one entry");
+	/* a later file lowering heavy-bytes under the admit threshold is refused */
+	cr_assert_eq(load("[classifier]\nheavy-bytes = 1M\nsketch-admit-bytes = 1M\n", &c, err,
+			  sizeof(err)), 0, "%s", err);
+	c.heavy_bytes = 999999;
+	cr_expect_eq(xs_cfg_validate(&c, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "[classifier] sketch-admit-bytes: bad value '1M': must not exceed "
+			 "heavy-bytes (999999)");
+}
+
+/* What the daemon writes into the XDP program's config map (the keys' units). */
+Test(config, xdp_config_from_the_keys)
+{
+	static struct xs_cfg c;
+	struct xs_config x;
+	char err[256] = "";
+
+	cr_assert_eq(load("[classifier]\nheavy-bytes = 4M\nsketch-window = 250ms\n"
+			  "sketch-admit-bytes = 300k\n[congestion]\nflowlet-gap = 200us\n"
+			  "[tables]\nflow-reserve = 1000\n", &c, err, sizeof(err)), 0, "%s", err);
+	memset(&x, 0xab, sizeof(x));
+	xs_daemon_xdp_config(&c, &x);
+	cr_expect_eq(x.heavy_bytes, 4000000);
+	cr_expect_eq(x.sketch_window_ns, 250000000ULL);
+	cr_expect_eq(x.sketch_admit_bytes, 300000);
+	cr_expect_eq(x.flow_reserve, 1000);
+	cr_expect_eq(x.flowlet_gap_ns, 200000);
+	cr_expect_eq(x.rto_gap_ns, 100000000ULL);
+	cr_expect_eq(x.sig_period_ns, 100000000ULL);
+	cr_expect_eq(x.sig_threshold, 3);
+	cr_expect_eq(x.sketch_epoch, 0xabababab, "not the configuration's: left alone");
+	/* the defaults: 0 leaves the choice to the program (heavy_bytes / 8, a quarter) */
+	xs_cfg_defaults(&c, "blue");
+	xs_daemon_xdp_config(&c, &x);
+	cr_expect_eq(x.sketch_window_ns, XS_SKETCH_WINDOW_NS_DEFAULT);
+	cr_expect_eq(x.sketch_admit_bytes, 0);
+	cr_expect_eq(x.flow_reserve, 0);
 }
 
 Test(config, heavy_rate_low_defaults_to_half)
@@ -466,6 +531,25 @@ static const struct { const char *text, *err; } bad_values[] = {
 	  "(10s)" },
 	{ "[classifier]\nheavy-rate = 50M\nheavy-rate-low = 60M\n",
 	  ":3: [classifier] heavy-rate-low: bad value '60M': must not exceed heavy-rate (50M)" },
+	{ "[classifier]\nsketch-window = 5ms\n",
+	  ":2: [classifier] sketch-window: bad value '5ms': expected 10ms to 1m" },
+	{ "[classifier]\nsketch-window = 61s\n",
+	  ":2: [classifier] sketch-window: bad value '61s': expected 10ms to 1m" },
+	{ "[classifier]\nsketch-admit-bytes = 1.5\n",
+	  ":2: [classifier] sketch-admit-bytes: bad value '1.5': expected bytes like 10M, 1.5G "
+	  "(decimal: 1M = 1000000)" },
+	{ "[classifier]\nsketch-admit-bytes = 20M\n",
+	  ":2: [classifier] sketch-admit-bytes: bad value '20M': must not exceed heavy-bytes "
+	  "(10M)" },
+	{ "[classifier]\nsketch-admit-bytes = 2M\nheavy-bytes = 1M\n",
+	  ":2: [classifier] sketch-admit-bytes: bad value '2M': must not exceed heavy-bytes (1M)" },
+	{ "[tables]\nflow-reserve = 16777216\n",
+	  ":2: [tables] flow-reserve: bad value '16777216': expected a whole number from 0 "
+	  "to 16777215" },
+	{ "[tables]\nflow-reserve = 65536\n",
+	  ":2: [tables] flow-reserve: bad value '65536': must be below flow-table-size (65536)" },
+	{ "[tables]\nflow-reserve = 100\nflow-table-size = 100\n",
+	  ":2: [tables] flow-reserve: bad value '100': must be below flow-table-size (100)" },
 	{ "[tables]\nflow-table-size = 16777217\n",
 	  ":2: [tables] flow-table-size: bad value '16777217': expected a whole number from 1 "
 	  "to 16777216" },
@@ -538,8 +622,8 @@ static const struct { const char *text, *err; } bad_files[] = {
 	{ "[classifier]\nheavy_rate = 1G\n",
 	  ":2: [classifier] heavy_rate: unknown key: did you mean 'heavy-rate'?" },
 	{ "[tables]\nfrobnicate = 1\n",
-	  ":2: [tables] frobnicate: unknown key (known here: flow-table-size, steer-table-size, "
-	  "umem-frames, ring-size, batch)" },
+	  ":2: [tables] frobnicate: unknown key (known here: flow-table-size, flow-reserve, "
+	  "steer-table-size, umem-frames, ring-size, batch)" },
 	{ "[classifier]\nhop-limit = 3\n",
 	  ":2: [classifier] hop-limit: unknown key here: it belongs in [xsteer]" },
 	{ "[xsteer]\nsegments = fd00::1\n",

@@ -528,13 +528,14 @@ static void check_against(struct xs_ctab *t, struct ref *r, int n)
 
 Test(ctab, random_ops_match_reference)
 {
-	enum { MAX = 1000, KEYS = 3000, OPS = 40000 };
+	/* MAX above the first allocation: the table grows and is compacted on the way */
+	enum { MAX = 3000, KEYS = 9000, OPS = 120000 };
 	static struct ref r[KEYS];
 	struct xs_ctab t;
 	unsigned int seed = 42;
 
 	cr_assert_eq(xs_ctab_init(&t, MAX), 0);
-	cr_assert_eq(t.cap, 2048);
+	cr_assert_eq(t.cap, 1024, "starts small, whatever max is");
 	for (int i = 0; i < KEYS; i++) {
 		r[i].key = rnd_key(&seed);
 		r[i].live = false;
@@ -572,6 +573,9 @@ Test(ctab, random_ops_match_reference)
 			f->bytes = r[i].val;
 		}
 		cr_assert_eq(t.count, (uint32_t)nlive);
+		cr_assert_geq(t.cap, 2 * t.count, "the index stays at most half full");
+		if (op % 997 == 0)
+			xs_ctab_compact(&t);
 		if (op % 4000 == 0)
 			check_against(&t, r, KEYS);
 	}
@@ -722,4 +726,71 @@ Test(ctab, empty_table_iterates_nothing)
 	cr_assert_null(xs_ctab_next(&t, NULL));
 	cr_assert_eq(t.count, 0);
 	xs_ctab_free(&t);
+}
+
+/* Memory follows the tracked flows: it grows with them and comes back. */
+Test(ctab, grows_and_shrinks_with_use)
+{
+	enum { N = 100000 };
+	static struct xs_flow_key k[N];
+	unsigned int seed = 3;
+	struct xs_ctab t;
+	uint64_t small;
+
+	cr_assert_eq(xs_ctab_init(&t, 1U << 20), 0);
+	small = xs_ctab_bytes(&t);
+	cr_assert_lt(small, 1024 * 1024, "an empty table sized for 1M flows holds %lu bytes",
+		     (unsigned long)small);
+	for (int i = 0; i < N; i++) {
+		k[i] = rnd_key(&seed);
+		struct xs_cflow *f = xs_ctab_get(&t, &k[i]);
+
+		cr_assert_not_null(f);
+		f->bytes = (uint64_t)i;
+	}
+	cr_assert_eq(t.count, N);
+	cr_assert_geq(t.cap, 2 * N);
+	/* the index and the flows, with at most 2x slack each */
+	cr_assert_leq(xs_ctab_bytes(&t), 2 * N * (sizeof(struct xs_cflow) + 2 * sizeof(uint32_t)));
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(xs_ctab_find(&t, &k[i])->bytes, (uint64_t)i);
+	for (int i = 10; i < N; i++)
+		xs_ctab_del(&t, xs_ctab_find(&t, &k[i]));
+	xs_ctab_compact(&t);
+	cr_assert_eq(xs_ctab_bytes(&t), small, "back to %lu bytes, not %lu",
+		     (unsigned long)small, (unsigned long)xs_ctab_bytes(&t));
+	for (int i = 0; i < 10; i++)
+		cr_assert_eq(xs_ctab_find(&t, &k[i])->bytes, (uint64_t)i);
+	for (int i = 10; i < N; i += 997)
+		cr_assert_null(xs_ctab_find(&t, &k[i]));
+	xs_ctab_free(&t);
+}
+
+/*
+ * The candidate threshold is below anything that promotes: heavy-bytes'
+ * eighth, and half of what heavy-rate sends in a period.
+ */
+Test(classify, candidate_threshold)
+{
+	struct xs_class_cfg c = { .high_bps = 100000000, .bytes = 10000000 };
+
+	/* 100 Mbit/s for 100 ms is 1.25 MB: half of it, below 10 MB / 8 */
+	cr_assert_eq(xs_cand_bytes(&c, 100000000), 625000);
+	c.bytes = 262144;
+	cr_assert_eq(xs_cand_bytes(&c, 100000000), 32768);
+	c.bytes = 0;	/* no byte threshold: the rate's alone */
+	cr_assert_eq(xs_cand_bytes(&c, 100000000), 625000);
+	c.high_bps = 1;	/* never 0: 0 would turn the events off */
+	cr_assert_eq(xs_cand_bytes(&c, 100000000), 1);
+	/*
+	 * A flow just below it for a whole period, whatever came before,
+	 * cannot be promoted by the rate at the next sample.
+	 */
+	c = (struct xs_class_cfg){ .high_bps = 100000000, .low_bps = 50000000,
+				   .hold_ns = 1, .tau_ns = 0 };
+	struct xs_class_state st = {};
+	uint64_t cand = xs_cand_bytes(&c, 100000000);
+
+	cr_assert_eq(xs_class_update(&c, &st, 0, 1000), XS_CLASS_NONE);
+	cr_assert_eq(xs_class_update(&c, &st, 2 * cand - 1, 1000 + 100000000), XS_CLASS_NONE);
 }

@@ -124,7 +124,7 @@ Test(schema, reload_copies_the_reloadable_keys_only)
 		for (j = 0; j < k[i].size; j++)
 			cr_expect_eq(f[j], want, "%s byte %zu", k[i].name, j);
 	}
-	cr_expect_eq(nreload, 16);
+	cr_expect_eq(nreload, 19);
 	cr_expect_eq(a.npaths, 0x11111111u, "paths are reloaded by their own rule");
 }
 
@@ -149,7 +149,7 @@ Test(schema, run_options_come_from_the_schema)
 		cr_expect_str_eq(o->metavar, k[i].metavar, "--%s", o->name);
 		cr_expect_eq(xs_cfg_key_by_flag(o->name), &k[i]);
 	}
-	cr_expect_eq(keys, 19);	/* 15, and [fleet]'s endpoints, prefix, host, lease-ttl */
+	cr_expect_eq(keys, 20);	/* 16, and [fleet]'s endpoints, prefix, host, lease-ttl */
 	for (o = run_opts; o->name && strcmp(o->name, "mode"); o++)
 		;
 	cr_expect_str_eq(o->help, "XDP mode: native or skb");

@@ -101,5 +101,5 @@ Test(stats, every_name_once_and_gauges_marked)
 		for (b = a + 1; b->name; b++)
 			cr_expect_str_neq(a->name, b->name);
 	}
-	cr_expect_eq(gauges, 4, "flows_tracked and the three move_latency_*");
+	cr_expect_eq(gauges, 6, "flows_tracked, flows_table, table_bytes and the three move_latency_*");
 }
