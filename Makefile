@@ -175,7 +175,7 @@ demo-fleet: deps
 	BUILD=$(BUILD) scripts/demo-fleet $(DEMO_ARGS)
 
 # every benchmark, one after the other (never in parallel: they measure CPU)
-bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \
+bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o $(BUILD)/tests/xdp-redirect.bpf.o \
 		$(BUILD)/tests/xdp-count-drop.bpf.o $(BUILD)/tests/bench-detect \
 		$(BUILD)/tests/bench-scale-helper
 	BUILD=$(BUILD) tests/bench/bench-xdp
@@ -183,7 +183,7 @@ bench: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o \
 	BUILD=$(BUILD) tests/bench/bench-detect
 	BUILD=$(BUILD) tests/bench/bench-scale
 
-bench-xdp: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o
+bench-xdp: all $(BUILD)/tests/bpf-stats-hold $(BUILD)/tests/xdp-pass.bpf.o $(BUILD)/tests/xdp-redirect.bpf.o
 	BUILD=$(BUILD) tests/bench/bench-xdp
 
 bench-srv6: all $(BUILD)/tests/xdp-count-drop.bpf.o
@@ -214,7 +214,8 @@ $(BUILD)/tests/bpf-stats-hold: tests/bench/bpf-stats-hold.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
 
-$(BUILD)/tests/xdp-pass.bpf.o $(BUILD)/tests/xdp-count-drop.bpf.o: $(BUILD)/tests/%.bpf.o: tests/bench/%.bpf.c
+$(BUILD)/tests/xdp-pass.bpf.o $(BUILD)/tests/xdp-count-drop.bpf.o $(BUILD)/tests/xdp-redirect.bpf.o: \
+		$(BUILD)/tests/%.bpf.o: tests/bench/%.bpf.c
 	$(bpf_compile)
 
 # DESTDIR stages the tree (packaging); the unit names the final $(SBINDIR).

@@ -159,8 +159,52 @@ struct xs_flow_stats {
 	__u32 tcp_rto;		/* retransmissions after an idle gap (rto_gap_ns) */
 	__u32 sig_count;	/* retransmissions + CWR in the current period */
 	__u64 sig_period_ns;	/* start of that period */
+	/*
+	 * The fast path's next hop for this flow (see XS_NH_MAX_AGE_NS):
+	 * what bpf_fib_lookup() answered for the flow's packets, and what
+	 * that answer depended on beyond the flow key. Written only by the
+	 * XDP program, after a lookup that returned SUCCESS and a redirect
+	 * the program would make; nh_stamp 0: nothing cached.
+	 */
+	__u64 nh_stamp;		/* coarse clock at the lookup; 0: none */
+	__u32 nh_flowinfo;	/* IPv6 traffic class + flow label / IPv4 TOS looked up */
+	__u32 nh_check;		/* xs_nh_check() of the flow key: the entry is this flow's */
+	__u16 nh_oif;		/* egress ifindex */
+	__u16 nh_iif;		/* ingress ifindex looked up from */
+	__u16 nh_len;		/* largest L3 length the lookup's MTU check passed */
+	__u16 nh_gen;		/* xs_config.fib_gen at the lookup */
+	__u8 nh_dmac[6];
+	__u8 nh_smac[6];
 };
-XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 64, "xs_flow_stats layout");
+XS_STATIC_ASSERT(sizeof(struct xs_flow_stats) == 104, "xs_flow_stats layout");
+
+/*
+ * The fast path caches each flow's next hop in its flow entry instead of
+ * asking the FIB for every packet. A packet uses the cached answer only
+ * when all of these hold, otherwise it makes the real lookup (and caches
+ * that answer if it is SUCCESS and the packet is redirected):
+ *
+ *  - the entry is younger than XS_NH_MAX_AGE_NS by the coarse clock: a
+ *    route or neighbour change is seen within that bound even when no
+ *    daemon runs (xsteer attach alone) or it is stopped or stalled;
+ *  - nh_gen equals xs_config.fib_gen, which the daemon bumps as soon as
+ *    its netlink watch sees a neighbour, route, rule, address, link or
+ *    netconf change (and attach bumps): with a daemon, the next packet
+ *    after a change is looked up again;
+ *  - the packet's IPv6 traffic class and flow label (IPv4: TOS) and its
+ *    ingress interface are those the lookup was made with, and its L3
+ *    length is at most nh_len (the lookup's MTU check is per length);
+ *  - nh_check matches the flow's key (the entry was not reused for
+ *    another flow between a delete and the write).
+ *
+ * Per flow, not per destination: bpf_fib_lookup() answers from exactly
+ * the flow key (addresses, protocol, ports), the fields above and the
+ * kernel's state, so a cached answer is the one the lookup would give
+ * now, ECMP hashing (L3, L4 or flow label) and rules that select by port,
+ * protocol or TOS included. IPv4's reverse-path check (rp_filter) depends
+ * on the same inputs and is covered by the same entry.
+ */
+#define XS_NH_MAX_AGE_NS	(100ULL * 1000 * 1000)
 
 enum xs_flow_flags {
 	XS_FLOW_F_SEQ_VALID = 1 << 0,	/* tcp_seq_max holds a value */
@@ -225,7 +269,12 @@ struct xs_config {
 	__u64 sketch_admit_bytes;
 	/* entries kept for candidates (0: max_entries >> 2) */
 	__u32 flow_reserve;
-	__u32 pad2;
+	/*
+	 * Bumped when the kernel's routes, rules, neighbours, addresses or
+	 * links changed: every flow's cached next hop is looked up again
+	 * (see XS_NH_MAX_AGE_NS).
+	 */
+	__u32 fib_gen;
 	/*
 	 * XS_EV_CANDIDATE when a flow's bytes cross it (0: off). The daemon
 	 * sets it below anything that could promote a flow, so it tracks
@@ -344,7 +393,10 @@ enum xs_event_type {
 	X(L4_UNKNOWN,		"l4_unknown")				\
 	/* appended: an older program's indexes stay what they were */	\
 	X(EVENT_CANDIDATE,	"event_candidate")			\
-	X(EVENT_CANDIDATE_SKIPPED, "event_candidate_skipped")
+	X(EVENT_CANDIDATE_SKIPPED, "event_candidate_skipped")		\
+	/* the fast path's next hop: from the flow's cache, or looked up */ \
+	X(NH_CACHE_HIT,		"nexthop_cache_hit")			\
+	X(NH_CACHE_MISS,	"nexthop_cache_miss")
 
 #define XS_STAT_ENUM(n, s) XS_STAT_##n,
 enum xs_stat {

@@ -212,6 +212,24 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 }
 
 /*
+ * The kernel's routes, rules, neighbours, addresses or links changed: the
+ * XDP fast path looks every flow's next hop up again (xs_config.fib_gen).
+ * A read-modify-write of the map: a bump lost to a racing writer is made
+ * good by the cache's own age bound (XS_NH_MAX_AGE_NS).
+ */
+static void bump_fib_gen(struct xs_daemon *d)
+{
+	struct xs_config cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
+		return;
+	cfg.fib_gen++;
+	if (bpf_map_update_elem(d->config_fd, &zero, &cfg, 0))
+		pr_debug("cannot bump the FIB generation: %s\n", strerror(errno));
+}
+
+/*
  * A program left attached by another version of xsteer (the daemon adopts
  * what it finds) must have the maps this build reads and writes: a smaller
  * xs_config would silently drop the fields it does not know.
@@ -514,8 +532,10 @@ static void main_loop(struct xs_daemon *d)
 		if (ppoll(pfd, 5, &timeout, NULL) > 0) {
 			if (pfd[0].revents & POLLIN)
 				stop = on_signal(d);
-			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0)
+			if ((pfd[1].revents & POLLIN) && xs_nl_watch_drain(d->nlw) > 0) {
+				bump_fib_gen(d);
 				next_resolve = 0;
+			}
 			if (pfd[2].revents & POLLIN)
 				ring_buffer__consume(d->rb);
 			if (pfd[4].revents & POLLIN)

@@ -128,6 +128,7 @@ static void admit_config(const char *dev, struct xs_config *cfg)
 /* The fast path: redirect (to the uplink, through the devmap) or the kernel's forwarding. */
 static int setup_fastpath(struct xs_attach_req *r, struct xsteer_bpf *skel, struct xs_config *cfg)
 {
+	struct xs_config old;
 	int err, zero = 0;
 
 	if (r->fastpath == XS_FASTPATH_REDIRECT ||
@@ -146,6 +147,12 @@ static int setup_fastpath(struct xs_attach_req *r, struct xsteer_bpf *skel, stru
 			return err;
 		}
 	}
+	/*
+	 * Flows of the pinned table cached next hops under the previous
+	 * attachment (another uplink, other settings): a new generation.
+	 */
+	if (!bpf_map_lookup_elem(bpf_map__fd(skel->maps.xs_config), &zero, &old))
+		cfg->fib_gen = old.fib_gen + 1;
 	err = bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, cfg, 0);
 	if (err) {
 		err = -errno;

@@ -155,6 +155,10 @@ struct xs_nl_watch {
 	struct mnl_socket *nl;
 };
 
+/* the bind() mask bit of an rtnetlink group (groups 1 to 32) */
+#define XS_NL_GRP(g)	(1U << ((g) - 1))
+_Static_assert(RTNLGRP_NEXTHOP <= 32, "RTNLGRP_NEXTHOP fits the bind mask");
+
 struct xs_nl_watch *xs_nl_watch__create(void)
 {
 	struct xs_nl_watch *w = calloc(1, sizeof(*w));
@@ -162,9 +166,17 @@ struct xs_nl_watch *xs_nl_watch__create(void)
 	if (!w)
 		return NULL;
 	w->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!w->nl || mnl_socket_bind(w->nl, (1 << (RTNLGRP_NEIGH - 1)) |
-				      (1 << (RTNLGRP_IPV6_ROUTE - 1)) |
-				      (1 << (RTNLGRP_LINK - 1)), MNL_SOCKET_AUTOPID) < 0) {
+	/*
+	 * Whatever can change a bpf_fib_lookup() answer: the XDP fast path's
+	 * next-hop cache is invalidated on any of them (xs_config.fib_gen).
+	 */
+	if (!w->nl || mnl_socket_bind(w->nl, XS_NL_GRP(RTNLGRP_NEIGH) |
+				      XS_NL_GRP(RTNLGRP_IPV4_ROUTE) | XS_NL_GRP(RTNLGRP_IPV6_ROUTE) |
+				      XS_NL_GRP(RTNLGRP_IPV4_RULE) | XS_NL_GRP(RTNLGRP_IPV6_RULE) |
+				      XS_NL_GRP(RTNLGRP_IPV4_IFADDR) | XS_NL_GRP(RTNLGRP_IPV6_IFADDR) |
+				      XS_NL_GRP(RTNLGRP_IPV4_NETCONF) | XS_NL_GRP(RTNLGRP_IPV6_NETCONF) |
+				      XS_NL_GRP(RTNLGRP_NEXTHOP) | XS_NL_GRP(RTNLGRP_LINK),
+				      MNL_SOCKET_AUTOPID) < 0) {
 		xs_nl_watch__destroy(w);
 		return NULL;
 	}

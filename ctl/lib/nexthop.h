@@ -24,7 +24,8 @@ struct xs_nexthop {
 int xs_nexthop_resolve(const struct in6_addr *dst, struct xs_nexthop *nh);
 
 /*
- * A netlink socket subscribed to route and neighbour changes: its fd
+ * A netlink socket subscribed to route, rule, neighbour, next-hop,
+ * address, link and netconf changes (all IPv4 and IPv6): its fd
  * becomes readable when something changed (drain it with
  * xs_nl_watch_drain, then resolve again).
  */

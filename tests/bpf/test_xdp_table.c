@@ -262,6 +262,15 @@ static void run_pkt(const void *data, size_t len, struct run *r)
 
 /* ---- expectations ----------------------------------------------------- */
 
+/*
+ * What a packet does to the fast path's next-hop cache counters. A row that
+ * says nothing (NH_DERIVED) gets exactly one of them when its verdict says
+ * the packet reached the next hop (the fast path, or a reason only the
+ * FIB's answer gives), and a hit never with a FIB reason; rows about the
+ * cache say which one.
+ */
+enum nh_want { NH_DERIVED, NH_NONE, NH_HIT, NH_MISS };
+
 struct expect {
 	int err;			/* 0, or the -errno test_run must refuse with */
 	__u32 act;			/* XDP_* */
@@ -277,6 +286,7 @@ struct expect {
 	bool tcp;
 	__u8 tcp_flags;
 	__u32 seq_max;
+	enum nh_want nh;		/* the next-hop cache's counters */
 };
 
 static const char *act_name(__u32 act)
@@ -417,7 +427,59 @@ static void check_output(const struct pkt *p, const struct expect *e,
 		     "frame must be unchanged");
 }
 
-/* Every counter moved by exactly what e lists (plus rx), all others not at all. */
+static bool nh_reason(int stat)
+{
+	switch (stat) {
+	case XS_STAT_V_FASTPATH:
+	case XS_STAT_PASS_FIB_NO_NEIGH:
+	case XS_STAT_PASS_FIB_LOCAL:
+	case XS_STAT_PASS_FIB_UNREACH:
+	case XS_STAT_PASS_FIB_FRAG:
+	case XS_STAT_PASS_FIB_OTHER:
+	case XS_STAT_PASS_NO_TX_PORT:
+	case XS_STAT_PASS_RPF:
+		return true;
+	}
+	return false;
+}
+
+static void check_nh_stats(const struct expect *e, const struct run *r)
+{
+	long long hit = r->delta[XS_STAT_NH_CACHE_HIT], miss = r->delta[XS_STAT_NH_CACHE_MISS];
+	bool reached = false, fib = false;
+	int k;
+
+	switch (e->err ? NH_NONE : e->nh) {
+	case NH_NONE:
+		cr_expect(hit == 0 && miss == 0, "next-hop cache hit %lld, miss %lld: expected "
+			  "neither", hit, miss);
+		return;
+	case NH_HIT:
+		cr_expect(hit == 1 && miss == 0, "next-hop cache hit %lld, miss %lld: expected "
+			  "a hit", hit, miss);
+		return;
+	case NH_MISS:
+		cr_expect(hit == 0 && miss == 1, "next-hop cache hit %lld, miss %lld: expected "
+			  "a miss", hit, miss);
+		return;
+	case NH_DERIVED:
+		break;
+	}
+	for (k = 0; k < e->n_stats; k++) {
+		reached |= nh_reason(e->stats[k]);
+		fib |= nh_reason(e->stats[k]) && e->stats[k] != XS_STAT_V_FASTPATH &&
+		       e->stats[k] != XS_STAT_PASS_NO_TX_PORT;
+	}
+	cr_expect_eq(hit + miss, reached ? 1 : 0, "next-hop cache hit %lld, miss %lld for a "
+		     "packet that %s the next hop", hit, miss, reached ? "reached" : "never reached");
+	if (fib)
+		cr_expect_eq(hit, 0, "a next-hop cache hit, yet a reason only a FIB lookup gives");
+}
+
+/*
+ * Every counter moved by exactly what e lists (plus rx), all others not at
+ * all; the next-hop cache's by check_nh_stats().
+ */
 static void check_stats(const struct expect *e, const struct run *r)
 {
 	long long want[XS_STAT__MAX] = { 0 };
@@ -430,8 +492,10 @@ static void check_stats(const struct expect *e, const struct run *r)
 			want[e->stats[k]]++;
 	}
 	for (k = 0; k < XS_STAT__MAX; k++)
-		cr_expect_eq(r->delta[k], want[k], "counter %s moved by %lld, expected %lld",
-			     stat_names[k], r->delta[k], want[k]);
+		if (k != XS_STAT_NH_CACHE_HIT && k != XS_STAT_NH_CACHE_MISS)
+			cr_expect_eq(r->delta[k], want[k], "counter %s moved by %lld, expected %lld",
+				     stat_names[k], r->delta[k], want[k]);
+	check_nh_stats(e, r);
 	verdicts = r->delta[XS_STAT_V_FASTPATH] + r->delta[XS_STAT_V_XSK] +
 		   r->delta[XS_STAT_V_PASS] + r->delta[XS_STAT_V_DROP];
 	cr_expect_eq(verdicts, e->err == 0 ? 1 : 0,
@@ -2401,6 +2465,7 @@ Test(xdp_table, rpf_strict_steered,
 	udp4_frame(&pk, MAC_IN0, SRC4_VIA_OUT, DST4);
 	expect_pass(&e, XS_STAT_PASS_RPF);
 	expect_stat(&e, XS_STAT_FLOW_NEW);
+	e.nh = NH_NONE;		/* refused on the way to AF_XDP, not the fast path */
 	run_expect(&pk, &e);
 }
 
@@ -2848,4 +2913,208 @@ Test(xdp_seed, no_map_asks_for_a_zero_seed, .init = setup, .fini = teardown)
 		cr_expect_not(info.map_flags & BPF_F_ZERO_SEED, "%s has BPF_F_ZERO_SEED",
 			      bpf_map__name(m));
 	}
+}
+
+/* ---- the fast path's next-hop cache (xs_shared.h, XS_NH_MAX_AGE_NS) ---- */
+
+static const uint8_t MAC_GW2[6] = { 0x02, 0, 0, 0, 0x02, 0x04 };
+
+static void ip_batch(const char *cmds)
+{
+	FILE *ip = popen("ip -batch -", "w");
+	int rc;
+
+	cr_assert(ip, "cannot run ip: %s", strerror(errno));
+	fputs(cmds, ip);
+	rc = pclose(ip);
+	cr_assert(rc == 0, "ip -batch failed on:\n%s", cmds);
+}
+
+static void fib_gen_bump(void)
+{
+	int fd = bpf_map__fd(skel->maps.xs_config);
+	struct xs_config cfg;
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_lookup_elem(fd, &zero, &cfg) == 0);
+	cfg.fib_gen++;
+	set_config(&cfg);
+}
+
+/* A UDP packet of flow (src, dst, 5353 -> 53) with payload bytes and a flow label. */
+static void udp6_fl(struct pkt *p, const char *dst, size_t payload, __u32 flowlabel)
+{
+	pkt_init(p);
+	eth_in(p);
+	pkt_ipv6(p, &(struct pkt_ip6){ .src = pkt_a6(SRC6), .dst = pkt_a6(dst),
+				       .hop_limit = 64, .flowlabel = flowlabel });
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, payload);
+	pkt_finish(p);
+}
+
+static void udp4_len(struct pkt *p, const char *dst, size_t payload)
+{
+	pkt_init(p);
+	eth_in(p);
+	ip4(p, SRC4, dst, 64);
+	pkt_udp(p, 5353, 53);
+	pkt_payload(p, NULL, payload);
+	pkt_finish(p);
+}
+
+/* One packet through the program: forwarded to dmac, a cache hit or a miss. */
+static void nh_fwd(struct pkt *p, const uint8_t *dmac, enum nh_want nh, bool new_flow)
+{
+	struct expect e = { 0 };
+
+	expect_fwd(&e, dmac, MAC_OUT0);
+	if (new_flow)
+		expect_stat(&e, XS_STAT_FLOW_NEW);
+	e.nh = nh;
+	run_expect(p, &e);
+}
+
+static void nh_pass(struct pkt *p, int why, enum nh_want nh)
+{
+	struct expect e = { 0 };
+
+	expect_pass(&e, why);
+	e.nh = nh;
+	run_expect(p, &e);
+}
+
+/*
+ * A new flow's first packet creates its entry (nothing cached: the entry
+ * did not exist when it was looked up), the second caches, the third hits.
+ */
+static void nh_warm(struct pkt *p, const uint8_t *dmac)
+{
+	nh_fwd(p, dmac, NH_MISS, true);
+	nh_fwd(p, dmac, NH_MISS, false);
+	nh_fwd(p, dmac, NH_HIT, false);
+}
+
+/* The IPv6 UDP flow most rows use, warmed: its next hop cached. */
+static struct xs_flow_key nh_warm6(void)
+{
+	udp6_fl(&pk, DST6, 32, 0x12345);
+	nh_warm(&pk, MAC_GW);
+	return key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+}
+
+static void flow_put(struct xs_flow_key k, const struct xs_flow_stats *fs)
+{
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_flows), &k, fs, BPF_EXIST) == 0);
+}
+
+Test(xdp_table, nh_cache_hit_forwards_as_a_miss,
+     .description = "Next-hop cache: a flow's first packet (not yet in the table) and second look the FIB up, the third is a hit; all three leave byte for byte alike, IPv6 and IPv4")
+{
+	struct xs_flow_key k6 = key6(SRC6, DST6, IPPROTO_UDP, 5353, 53);
+
+	udp6_fl(&pk, DST6, 32, 0x12345);
+	nh_fwd(&pk, MAC_GW, NH_MISS, true);
+	cr_assert_eq(flow_of(k6).nh_stamp, 0, "a packet that created its entry caches nothing");
+	nh_fwd(&pk, MAC_GW, NH_MISS, false);
+	cr_assert_neq(flow_of(k6).nh_stamp, 0, "the second packet caches its next hop");
+	cr_assert_eq(flow_of(k6).nh_len, 80);
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+
+	udp4_len(&pk, DST4, 32);
+	nh_warm(&pk, MAC_GW);
+}
+
+Test(xdp_table, nh_cache_gen_bump_follows_neighbour,
+     .description = "Next-hop cache: after the gateway's MAC changes and fib_gen is bumped (the daemon's netlink watch), the next packet is looked up and carries the new MAC")
+{
+	nh_warm6();
+	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
+	fib_gen_bump();
+	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
+	nh_fwd(&pk, MAC_GW2, NH_HIT, false);
+}
+
+Test(xdp_table, nh_cache_gen_bump_follows_route,
+     .description = "Next-hop cache: after the flow's route moves to another gateway and fib_gen is bumped, the next packet goes to the new gateway (IPv4, reverse path looked up again too)")
+{
+	udp4_len(&pk, DST4, 32);
+	nh_warm(&pk, MAC_GW);
+	ip_batch("neigh add 198.51.100.4 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n"
+		 "route replace 203.0.113.0/26 via 198.51.100.4 dev xout0\n");
+	fib_gen_bump();
+	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
+	nh_fwd(&pk, MAC_GW2, NH_HIT, false);
+	/* a route gone: the kernel's answer, nothing cached is used */
+	ip_batch("route replace unreachable 203.0.113.0/26\n");
+	fib_gen_bump();
+	nh_pass(&pk, XS_STAT_PASS_FIB_UNREACH, NH_MISS);
+	nh_pass(&pk, XS_STAT_PASS_FIB_UNREACH, NH_MISS);
+}
+
+Test(xdp_table, nh_cache_longer_packet_looks_up,
+     .description = "Next-hop cache: a packet longer than any the cached lookup checked is looked up again; too big for the route's MTU it goes to the kernel untouched (pass_fib_frag_needed) and the cache still serves shorter ones")
+{
+	ip_batch("route add fd00:d0::50/128 via fd00:2::2 dev xout0 mtu lock 1280\n"
+		 "route add 203.0.113.50/32 via 198.51.100.2 dev xout0 mtu lock 1280\n");
+	udp6_fl(&pk, "fd00:d0::50", 32, 0);
+	nh_warm(&pk, MAC_GW);
+	udp6_fl(&pk, "fd00:d0::50", 1000, 0);		/* 1048 B: longer, fits */
+	nh_fwd(&pk, MAC_GW, NH_MISS, false);
+	udp6_fl(&pk, "fd00:d0::50", 500, 0);		/* covered now */
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+	udp6_fl(&pk, "fd00:d0::50", 1300, 0);		/* 1348 B > 1280 */
+	nh_pass(&pk, XS_STAT_PASS_FIB_FRAG, NH_MISS);
+	nh_pass(&pk, XS_STAT_PASS_FIB_FRAG, NH_MISS);
+	udp6_fl(&pk, "fd00:d0::50", 32, 0);
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+
+	udp4_len(&pk, "203.0.113.50", 32);
+	nh_warm(&pk, MAC_GW);
+	udp4_len(&pk, "203.0.113.50", 1300);		/* 1328 B > 1280 */
+	nh_pass(&pk, XS_STAT_PASS_FIB_FRAG, NH_MISS);
+}
+
+Test(xdp_table, nh_cache_flow_label_change_looks_up,
+     .description = "Next-hop cache: an IPv6 packet whose flow label differs from the cached lookup's (the kernel hashes it for ECMP) is looked up again")
+{
+	udp6_fl(&pk, DST6, 32, 0x11111);
+	nh_warm(&pk, MAC_GW);
+	udp6_fl(&pk, DST6, 32, 0x22222);
+	nh_fwd(&pk, MAC_GW, NH_MISS, false);
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
+}
+
+Test(xdp_table, nh_cache_expires,
+     .description = "Next-hop cache: without any fib_gen bump (no daemon), an entry older than 100 ms is looked up again and follows a changed neighbour")
+{
+	struct xs_flow_key k = nh_warm6();
+	struct xs_flow_stats fs;
+
+	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:04 dev xout0 nud permanent\n");
+	/* the entry's lookup made longer ago than the bound (as a stalled daemon would leave it) */
+	fs = flow_of(k);
+	fs.nh_stamp -= XS_NH_MAX_AGE_NS;
+	flow_put(k, &fs);
+	nh_fwd(&pk, MAC_GW2, NH_MISS, false);
+	nh_fwd(&pk, MAC_GW2, NH_HIT, false);
+	/* and by the clock itself */
+	ip_batch("neigh replace fd00:2::2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n");
+	usleep((XS_NH_MAX_AGE_NS + XS_COARSE_SLACK_NS) / 1000 + 20000);
+	nh_fwd(&pk, MAC_GW, NH_MISS, false);
+}
+
+Test(xdp_table, nh_cache_not_for_another_flow,
+     .description = "Next-hop cache: an entry whose key check does not match (reused by another flow while a packet wrote it) is looked up, not used")
+{
+	struct xs_flow_key k = nh_warm6();
+	struct xs_flow_stats fs;
+
+	fs = flow_of(k);
+	fs.nh_check ^= 1;
+	memcpy(fs.nh_dmac, MAC_OTHER, 6);
+	flow_put(k, &fs);
+	nh_fwd(&pk, MAC_GW, NH_MISS, false);
+	nh_fwd(&pk, MAC_GW, NH_HIT, false);
 }
