@@ -213,7 +213,9 @@ int daemon_write_xdp_config(struct xs_daemon *d)
 
 /*
  * The kernel's routes, rules, neighbours, addresses or links changed: the
- * XDP fast path looks every flow's next hop up again (xs_config.fib_gen).
+ * XDP fast path looks every flow's next hop up again (xs_config.fib_gen),
+ * and its admission takes the interface's MAC and rp_filter as they are
+ * now (read at attach before; a change needed a re-attach).
  * A read-modify-write of the map: a bump lost to a racing writer is made
  * good by the cache's own age bound (XS_NH_MAX_AGE_NS).
  */
@@ -225,6 +227,7 @@ static void bump_fib_gen(struct xs_daemon *d)
 	if (bpf_map_lookup_elem(d->config_fd, &zero, &cfg))
 		return;
 	cfg.fib_gen++;
+	xs_admit_config(d->cfg.dev, &cfg);
 	if (bpf_map_update_elem(d->config_fd, &zero, &cfg, 0))
 		pr_debug("cannot bump the FIB generation: %s\n", strerror(errno));
 }

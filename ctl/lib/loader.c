@@ -109,14 +109,17 @@ static int read_int(const char *path)
 /*
  * What the fast path's admission needs from the kernel (xs_admit.bpf.h):
  * the device's MAC, and its rp_filter (the larger of all and the device,
- * as the kernel takes it). Read once here; a later change needs a re-attach.
+ * as the kernel takes it). Read at attach, and again by a running daemon
+ * whenever its netlink watch sees a change (a link's address, netconf).
  */
-static void admit_config(const char *dev, struct xs_config *cfg)
+void xs_admit_config(const char *dev, struct xs_config *cfg)
 {
 	char path[128];
 	int rpf, all;
 
-	xs_netdev_mac(dev, cfg->dev_mac);
+	cfg->flags &= ~(XS_CFG_F_RPF_STRICT | XS_CFG_F_RPF_LOOSE);
+	if (xs_netdev_mac(dev, cfg->dev_mac))
+		memset(cfg->dev_mac, 0, sizeof(cfg->dev_mac));	/* not checked */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/rp_filter", dev);
 	rpf = read_int(path);
 	all = read_int("/proc/sys/net/ipv4/conf/all/rp_filter");
@@ -135,7 +138,7 @@ static int setup_fastpath(struct xs_attach_req *r, struct xsteer_bpf *skel, stru
 	    (r->fastpath == XS_FASTPATH_AUTO && r->uplink &&
 	     uplink_takes_redirect(r->uplink, r->up_ifindex)))
 		cfg->flags |= XS_CFG_F_REDIRECT;
-	admit_config(r->dev, cfg);
+	xs_admit_config(r->dev, cfg);
 	if (r->up_ifindex) {
 		__u32 key = r->up_ifindex, val = r->up_ifindex;
 

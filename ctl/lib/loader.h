@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct xs_config;
+
 /* What attach needs; filled by 'xsteer attach' and by the daemon. */
 struct xs_attach_req {
 	const char *dev;
@@ -27,6 +29,8 @@ struct xs_attach_req {
 int xs_attach(struct xs_attach_req *r);
 /* Is xsteer's program on the interface (alone or in libxdp's dispatcher)? */
 bool xs_attached(int ifindex);
+/* The admission's view of the kernel: dev's MAC and rp_filter into cfg. */
+void xs_admit_config(const char *dev, struct xs_config *cfg);
 /* Detach xsteer's program only, never another's. 0 or -errno (reported). */
 int xs_detach(const char *dev, int ifindex);
 /*
