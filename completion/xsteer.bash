@@ -16,7 +16,7 @@ declare -gA _xsteer_opts=(
 	[detach]='-d,--dev=IF --keep-maps --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'
 	[flows]='-t,--tenant=NAME --socket=PATH -d,--dev=IF -n,--top=N -s,--sort=KEY
-		--pin-dir=DIR -j,--json -v,--verbose -h,--help'
+		--tracked --pin-dir=DIR -j,--json -v,--verbose -h,--help'
 	[stats]='-t,--tenant=NAME -f,--format=FMT --socket=PATH -d,--dev=IF --pin-dir=DIR
 		-j,--json -v,--verbose -h,--help'
 	[run]='-t,--tenant=NAME -c,--config=FILE -d,--dev=IF -u,--uplink=IF --host-if=IF

@@ -26,6 +26,7 @@ const struct xs_opt flows_opts[] = {
 	{ "dev", 'd', "IF", "read the pinned maps of this interface instead", NULL },
 	{ "top", 'n', "N", "show the first N flows", "all" },
 	{ "sort", 's', "KEY", "rate or bytes (from the daemon; the maps: bytes)", "rate" },
+	{ "tracked", 0, NULL, "from the daemon: only the flows it tracks (candidates, heavy hitters, steered), not the mice of the XDP table", NULL },
 	XS_OPT_PIN_DIR,
 	XS_COMMON_OPTS,
 	{ NULL },
@@ -50,6 +51,8 @@ static int flows_daemon(struct xs_args *a, uint32_t top, const char *sort)
 
 	json_object_object_add(req, "top", json_object_new_uint64(top));
 	json_object_object_add(req, "sort", json_object_new_string(sort));
+	if (xs_flag(a, "tracked"))
+		json_object_object_add(req, "tracked", json_object_new_boolean(1));
 	rep = cli_ask(a, req);
 	if (!rep)
 		return -EIO;

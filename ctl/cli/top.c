@@ -58,7 +58,7 @@ static void top_frame(json_object *status, json_object *flows, unsigned int rows
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
 	if (tty)
 		fputs("\033[H\033[2J", stdout);
-	printf("xsteer top - tenant %s - %s - flows %llu, heavy %llu, steered %llu, paths %llu/%llu resolved\n\n",
+	printf("xsteer top - tenant %s - %s - tracked %llu, heavy %llu, steered %llu, paths %llu/%llu resolved\n\n",
 	       json_object_object_get_ex(status, "tenant", &v) ? json_object_get_string(v) : "?",
 	       when,
 	       (unsigned long long)(json_object_object_get_ex(status, "flows_tracked", &v) ?
@@ -136,6 +136,8 @@ int cmd_top(struct xs_args *a)
 		req = cli_request("flows");
 		json_object_object_add(req, "top", json_object_new_uint64(rows));
 		json_object_object_add(req, "sort", json_object_new_string("rate"));
+		/* every refresh: the tracked flows, no walk of a million mice */
+		json_object_object_add(req, "tracked", json_object_new_boolean(1));
 		flows = status ? cli_ask(a, req) : (json_object_put(req), NULL);
 		if (!status || !flows) {
 			json_object_put(status);

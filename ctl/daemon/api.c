@@ -53,6 +53,7 @@ json_object *ctl_status(struct xs_daemon *d)
 	js_add(o, "paths", js_u64(np));
 	js_add(o, "paths_resolved", js_u64(nres));
 	js_add(o, "flows_tracked", js_u64(d->ct.count));
+	js_add(o, "flows_table", js_u64(d->st.flows_table));
 	js_add(o, "flows_not_tracked", js_u64(d->ct.not_tracked));
 	js_add(o, "heavy_hitters", js_u64(heavy));
 	js_add(o, "steered", js_u64(steered));
@@ -93,6 +94,7 @@ struct mice {
 	struct xs_daemon *d;
 	struct flow_ref *v;
 	size_t n, cap;
+	size_t keep;		/* only the keep largest are wanted */
 };
 
 static void mouse_add(void *ctx, const struct xs_flow_key *k, const struct xs_flow_stats *st)
@@ -102,6 +104,16 @@ static void mouse_add(void *ctx, const struct xs_flow_key *k, const struct xs_fl
 
 	if (xs_ctab_find(&m->d->ct, k))
 		return;		/* tracked: the row comes from the controller */
+	if (m->n == m->cap && m->keep < m->n / 2) {
+		/*
+		 * A bounded list: when the array is full and holds more than
+		 * twice what is wanted, keep the largest (mice are listed by
+		 * bytes under either sort: they have no rate), so 'flows -n 10'
+		 * over a million flows holds a few thousand rows, not a million.
+		 */
+		qsort(m->v, m->n, sizeof(*m->v), by_bytes);
+		m->n = m->keep;
+	}
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
 
@@ -167,15 +179,16 @@ static json_object *flow_row(const struct flow_ref *r, uint64_t now)
  * batches, events handled between them). Read first: the events may add
  * tracked flows, and the tracked ones are pointed to only after.
  */
-static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes)
+static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes, bool tracked)
 {
 	json_object *arr = json_object_new_array();
-	struct mice m = { .d = d };
+	struct mice m = { .d = d, .keep = top < SIZE_MAX ? (size_t)top : SIZE_MAX };
 	uint64_t now = now_ns();
 	struct xs_cflow *f;
 	size_t n, i;
 
-	daemon_table_walk(d, mouse_add, &m);
+	if (!tracked)	/* the mice too: a walk of the whole XDP table */
+		daemon_table_walk(d, mouse_add, &m);
 	/* the events read during the walk may have taken some of them on */
 	for (i = n = 0; i < m.n; i++)
 		if (!xs_ctab_find(&d->ct, &m.v[i].key))
@@ -360,6 +373,20 @@ static json_object *req_string(json_object *req, const char *what, const char *k
 	return NULL;
 }
 
+static json_object *req_bool(json_object *req, const char *what, const char *key, bool *out)
+{
+	json_object *v;
+	char sh[64];
+
+	if (!json_object_object_get_ex(req, key, &v))
+		return NULL;
+	if (!json_object_is_type(v, json_type_boolean))
+		return xs_ctl_error("%s: bad '%s' %s: expected true or false", what, key,
+				    shown(v, sh, sizeof(sh)));
+	*out = json_object_get_boolean(v);
+	return NULL;
+}
+
 /* A whole number from 0 to max, as a JSON integer or a string of digits. */
 static json_object *req_uint(json_object *req, const char *what, const char *key, uint64_t max,
 			     uint64_t *out)
@@ -401,10 +428,12 @@ static json_object *api_flows(struct xs_daemon *d, json_object *req)
 {
 	const char *sort = "rate";
 	uint64_t top = UINT64_MAX;
+	bool tracked = false;
 	json_object *e;
 
 	if ((e = req_uint(req, "flows", "top", UINT64_MAX, &top)) ||
-	    (e = req_string(req, "flows", "sort", &sort)))
+	    (e = req_string(req, "flows", "sort", &sort)) ||
+	    (e = req_bool(req, "flows", "tracked", &tracked)))
 		return e;
 	if (strcmp(sort, "rate") && strcmp(sort, "bytes")) {
 		char sh[64];
@@ -412,7 +441,7 @@ static json_object *api_flows(struct xs_daemon *d, json_object *req)
 		return xs_ctl_error("flows: bad 'sort' '%s': expected rate or bytes",
 				    shown(json_object_object_get(req, "sort"), sh, sizeof(sh)));
 	}
-	return ctl_flows(d, top, !strcmp(sort, "bytes"));
+	return ctl_flows(d, top, !strcmp(sort, "bytes"), tracked);
 }
 
 static json_object *api_path_add(struct xs_daemon *d, json_object *req)
