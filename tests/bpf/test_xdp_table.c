@@ -1761,21 +1761,29 @@ static int on_heavy_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* The program's config set to cfg, and a reader of its events into h. */
+static struct ring_buffer *events_with(const struct xs_config *cfg, struct heavy_events *h)
+{
+	struct ring_buffer *rb;
+	__u32 zero = 0;
+
+	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, cfg,
+				      BPF_ANY) == 0);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, h, NULL);
+	cr_assert_not_null(rb);
+	return rb;
+}
+
 Test(xdp_table, heavy_event_once_on_crossing,
      .description = "A flow crossing xs_config.heavy_bytes emits exactly one XS_EV_HEAVY ring-buffer event, at the crossing packet")
 {
 	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
 	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .heavy_bytes = 300 };
 	struct heavy_events h = { 0 };
-	struct ring_buffer *rb;
+	struct ring_buffer *rb = events_with(&cfg, &h);
 	struct expect e;
-	__u32 zero = 0;
 	int i;
 
-	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
-				      BPF_ANY) == 0);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, &h, NULL);
-	cr_assert_not_null(rb);
 	/* 140 bytes each: 140, 280 (below 300), 420 (crosses), 560 (above) */
 	for (i = 0; i < 4; i++) {
 		memset(&e, 0, sizeof(e));
@@ -1802,15 +1810,11 @@ Test(xdp_table, candidate_event_every_multiple,
 	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
 	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .cand_bytes = 300 };
 	struct heavy_events h = { 0 };
-	struct ring_buffer *rb;
+	struct ring_buffer *rb = events_with(&cfg, &h);
 	struct expect e;
 	__u32 zero = 0;
 	int i, want = 0;
 
-	cr_assert(bpf_map_update_elem(bpf_map__fd(skel->maps.xs_config), &zero, &cfg,
-				      BPF_ANY) == 0);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_events), on_heavy_event, &h, NULL);
-	cr_assert_not_null(rb);
 	/* 140 bytes each: 140 280 | 420 560 | 700 840 | 980: crossings at 3, 5, 7 */
 	for (i = 0; i < 7; i++) {
 		bool cross = i == 2 || i == 4 || i == 6;
