@@ -26,10 +26,14 @@ static void path_busy(struct xs_daemon *d, const struct xs_cflow *f, uint64_t no
 		      uint32_t busy[XS_PATHS_MAX])
 {
 	memset(busy, 0, XS_PATHS_MAX * sizeof(*busy));
-	for (struct xs_cflow *o = xs_ctab_next(&d->ct, NULL); o; o = xs_ctab_next(&d->ct, o))
+	/* by position, not xs_ctab_next: a caller may be iterating already */
+	for (uint32_t pos = 0; pos < d->ct.count; pos++) {
+		const struct xs_cflow *o = xs_ctab_at(&d->ct, pos);
+
 		if (o != f && o->cls.heavy && o->path_id < XS_PATHS_MAX &&
 		    o->last_seen_ns + 1000000000ULL > now)
 			busy[o->path_id]++;
+	}
 }
 
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
