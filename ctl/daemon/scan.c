@@ -161,9 +161,12 @@ static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_k
  * demote-hold with its rate below heavy-rate-low (what would demote a
  * heavy hitter). Its next cand_bytes brings it back.
  */
-static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f, uint64_t now)
+static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f,
+		      const struct xs_flow_stats *st, uint64_t now)
 {
-	if (f->cls.heavy || f->path_id != XS_NO_PATH || f->move_pending || f->manual)
+	/* an entry of its own in the steer table (an operator's): kept */
+	if (f->cls.heavy || f->path_id != XS_NO_PATH || f->move_pending || f->manual ||
+	    (st->flags & XS_FLOW_F_STEERED))
 		return false;
 	if (f->last_seen_ns + XS_CAND_QUIET_NS <= now)
 		return true;
@@ -192,7 +195,7 @@ static void scan_tracked(struct xs_daemon *d, uint64_t now)
 
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
-		else if (flow_sample(d, f, &st, now) && flow_done(d, f, now))
+		else if (flow_sample(d, f, &st, now) && flow_done(d, f, &st, now))
 			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
 		if (++n % XS_EVENT_CHUNK == 0) {
 			events_now(d);
@@ -303,7 +306,7 @@ static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_f
 	w->seen++;
 	if (f) {
 		f->seen_scan = d->st.scans;
-		if (flow_sample(d, f, st, w->now) && flow_done(d, f, w->now))
+		if (flow_sample(d, f, st, w->now) && flow_done(d, f, st, w->now))
 			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
 	} else if (is_idle(d, st->last_seen_ns, w->now)) {
 		/* the batch holds a copy: deleting what it returned is safe */
