@@ -301,42 +301,59 @@ json_object *ctl_stats(struct xs_daemon *d)
 }
 
 
+/* What the exposition is rendered from: the answers to status, stats, paths, fleet. */
+struct prom_src {
+	json_object *st, *sx, *pa, *fl;
+};
+
+static void prom_src_get(struct xs_daemon *d, struct prom_src *s)
+{
+	s->st = ctl_status(d);
+	s->sx = ctl_stats(d);
+	s->pa = ctl_paths(d);
+	s->fl = d->fleet ? daemon_fleet_view(d) : NULL;	/* a copy: etcd is not asked */
+}
+
+static void prom_src_put(struct prom_src *s)
+{
+	json_object_put(s->st);
+	json_object_put(s->sx);
+	json_object_put(s->pa);
+	json_object_put(s->fl);
+}
+
 static json_object *ctl_metrics(struct xs_daemon *d)
 {
-	json_object *st = ctl_status(d), *sx = ctl_stats(d), *pa = ctl_paths(d), *o;
+	struct prom_src s;
+	json_object *o;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
+	prom_src_get(d, &s);
 	o = json_object_new_object();
 	if (f) {
-		xs_prom_render(f, d->cfg.tenant, st, sx, pa);
+		xs_prom_render(f, d->cfg.tenant, s.st, s.sx, s.pa, s.fl);
 		fclose(f);
 		js_add(o, "text", json_object_new_string_len(buf, len));
 		free(buf);
 	}
-	json_object_put(st);
-	json_object_put(sx);
-	json_object_put(pa);
+	prom_src_put(&s);
 	return o;
 }
 
 void write_textfile(struct xs_daemon *d)
 {
-	json_object *st, *sx, *pa;
+	struct prom_src s;
 	int err;
 
 	if (!d->cfg.metrics_file[0])
 		return;
-	st = ctl_status(d);
-	sx = ctl_stats(d);
-	pa = ctl_paths(d);
-	err = xs_prom_write_file(d->cfg.metrics_file, d->cfg.tenant, st, sx, pa);
+	prom_src_get(d, &s);
+	err = xs_prom_write_file(d->cfg.metrics_file, d->cfg.tenant, s.st, s.sx, s.pa, s.fl);
 	if (err)
 		pr_warn("cannot write metrics to '%s': %s\n", d->cfg.metrics_file, strerror(-err));
-	json_object_put(st);
-	json_object_put(sx);
-	json_object_put(pa);
+	prom_src_put(&s);
 }
 
 /* ---- requests: typed members, one table of commands ---- */

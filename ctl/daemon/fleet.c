@@ -190,6 +190,7 @@ void daemon_fleet_policy(struct xs_daemon *d)
 		return;
 	}
 	daemon_apply_paths(d);
+	xs_fleet_applied(d->fleet);
 	pr_info("fleet: policy revision %lld applied: %u path(s) from etcd\n", (long long)rev,
 		d->nfleet);
 }

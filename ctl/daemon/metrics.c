@@ -47,8 +47,9 @@ static void label_value(FILE *f, const char *s)
 	}
 }
 
-static void sample(FILE *f, const char *metric, const char *tenant, const char *lname,
-		   const char *lval, const char *extra, unsigned long long v)
+/* A sample's name and labels; its value follows. */
+static void labels(FILE *f, const char *metric, const char *tenant, const char *lname,
+		   const char *lval, const char *extra)
 {
 	fprintf(f, "%s{tenant=\"", metric);
 	label_value(f, tenant);
@@ -60,7 +61,23 @@ static void sample(FILE *f, const char *metric, const char *tenant, const char *
 	}
 	if (extra)
 		fprintf(f, ",%s", extra);
-	fprintf(f, "} %llu\n", v);
+	fputs("} ", f);
+}
+
+static void sample(FILE *f, const char *metric, const char *tenant, const char *lname,
+		   const char *lval, const char *extra, unsigned long long v)
+{
+	labels(f, metric, tenant, lname, lval, extra);
+	fprintf(f, "%llu\n", v);
+}
+
+/* A JSON number or boolean as a sample's value: a double keeps its fraction. */
+static void json_value(FILE *f, json_object *v)
+{
+	if (json_object_is_type(v, json_type_double))
+		fprintf(f, "%.3f\n", json_object_get_double(v));
+	else
+		fprintf(f, "%llu\n", (unsigned long long)json_object_get_uint64(v));
 }
 
 static void header(FILE *f, const char *metric, const char *type, const char *help)
@@ -117,8 +134,22 @@ static void render_group(FILE *f, const char *tenant, json_object *grp, const ch
 		snprintf(metric, sizeof(metric), "xsteer_%s_%s%s", pfx, desc->name,
 			 gauge ? "" : "_total");
 		header(f, metric, gauge ? "gauge" : "counter", desc->help);
-		sample(f, metric, tenant, NULL, NULL, NULL, json_object_get_uint64(v));
+		labels(f, metric, tenant, NULL, NULL, NULL);
+		json_value(f, v);
 	}
+}
+
+/* One sample of a per-path family: labelled with the path's id and pool. */
+static void path_sample(FILE *f, const char *metric, const char *tenant, json_object *p,
+			unsigned long long value)
+{
+	json_object *v;
+	const char *pool = json_object_object_get_ex(p, "pool", &v) ? json_object_get_string(v) : "";
+	char id[16], extra[160];
+
+	snprintf(id, sizeof(id), "%llu", u64_of(p, "id"));
+	snprintf(extra, sizeof(extra), "pool=\"%s\"", pool);
+	sample(f, metric, tenant, "path", id, extra, value);
 }
 
 static void render_paths(FILE *f, const char *tenant, json_object *paths)
@@ -133,25 +164,115 @@ static void render_paths(FILE *f, const char *tenant, json_object *paths)
 		  "Sum of the assigned flows' rates at assignment." },
 	};
 	size_t c, i, n = json_object_array_length(paths);
-	char extra[160];
 
 	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
 		header(f, cols[c].metric, cols[c].type, cols[c].help);
 		for (i = 0; i < n; i++) {
-			json_object *p = json_object_array_get_idx(paths, i), *v;
-			const char *pool = json_object_object_get_ex(p, "pool", &v) ?
-					   json_object_get_string(v) : "";
-			char id[16];
+			json_object *p = json_object_array_get_idx(paths, i);
 
-			snprintf(id, sizeof(id), "%llu", u64_of(p, "id"));
-			snprintf(extra, sizeof(extra), "pool=\"%s\"", pool);
-			sample(f, cols[c].metric, tenant, "path", id, extra, u64_of(p, cols[c].key));
+			path_sample(f, cols[c].metric, tenant, p, u64_of(p, cols[c].key));
 		}
 	}
 }
 
+static bool same_segments(json_object *a, json_object *b)
+{
+	size_t i, n = json_object_array_length(a);
+
+	if (!json_object_is_type(a, json_type_array) || !json_object_is_type(b, json_type_array) ||
+	    json_object_array_length(b) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(a, i)),
+			   json_object_get_string(json_object_array_get_idx(b, i))))
+			return false;
+	return true;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : "";
+}
+
+/*
+ * The other daemons' load and flows on a local path (path: its JSON in
+ * `xsteer paths`): the sum over their paths with the same segment list,
+ * every daemon of the view but this one (self: the view's "fleet").
+ */
+static void fleet_on_path(json_object *view, json_object *self, json_object *path,
+			  unsigned long long *bps, unsigned long long *flows)
+{
+	json_object *hosts, *h, *hp, *segs, *q, *qs;
+	size_t i, j;
+
+	*bps = *flows = 0;
+	if (!json_object_object_get_ex(view, "hosts", &hosts) ||
+	    !json_object_object_get_ex(path, "segments", &segs))
+		return;
+	for (i = 0; i < json_object_array_length(hosts); i++) {
+		h = json_object_array_get_idx(hosts, i);
+		if ((!strcmp(str_of(h, "host"), str_of(self, "host")) &&
+		     !strcmp(str_of(h, "tenant"), str_of(self, "tenant"))) ||
+		    !json_object_object_get_ex(h, "paths", &hp))
+			continue;
+		for (j = 0; j < json_object_array_length(hp); j++) {
+			q = json_object_array_get_idx(hp, j);
+			if (!json_object_object_get_ex(q, "segments", &qs) || !same_segments(segs, qs))
+				continue;
+			*bps += u64_of(q, "load_bps");
+			*flows += u64_of(q, "flows");
+		}
+	}
+}
+
+static void render_fleet_paths(FILE *f, const char *tenant, json_object *view,
+			       json_object *self, json_object *paths)
+{
+	static const struct { const char *metric, *help; } cols[] = {
+		{ "xsteer_path_fleet_load_bits_per_second",
+		  "The other daemons' load on paths with this path's segments (their flows' current rates), as of the fleet view." },
+		{ "xsteer_path_fleet_flows",
+		  "The other daemons' flows on paths with this path's segments, as of the fleet view." },
+	};
+	size_t c, i, n = json_object_array_length(paths);
+	unsigned long long v[2];
+
+	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		header(f, cols[c].metric, "gauge", cols[c].help);
+		for (i = 0; i < n; i++) {
+			json_object *p = json_object_array_get_idx(paths, i);
+
+			fleet_on_path(view, self, p, &v[0], &v[1]);
+			path_sample(f, cols[c].metric, tenant, p, v[c]);
+		}
+	}
+}
+
+/* Fleet mode's figures, from the view `xsteer fleet` shows (NULL: fleet mode off). */
+static void render_fleet(FILE *f, const char *tenant, json_object *view, json_object *paths)
+{
+	json_object *self, *age;
+
+	header(f, "xsteer_fleet_enabled", "gauge",
+	       "1 in fleet mode ([fleet] endpoints set); the other xsteer_fleet_ families only then.");
+	sample(f, "xsteer_fleet_enabled", tenant, NULL, NULL, NULL, view != NULL);
+	if (!view || !json_object_object_get_ex(view, "fleet", &self))
+		return;
+	render_group(f, tenant, self, "fleet", xs_fleet_stat_desc);
+	if (json_object_object_get_ex(self, "view_age_s", &age) && age) {
+		header(f, "xsteer_fleet_view_age_seconds", "gauge",
+		       "Time since the last successful read of every daemon's figures from etcd.");
+		labels(f, "xsteer_fleet_view_age_seconds", tenant, NULL, NULL, NULL);
+		json_value(f, age);
+	}
+	if (paths)
+		render_fleet_paths(f, tenant, view, self, paths);
+}
+
 void xs_prom_render(FILE *f, const char *tenant, json_object *status,
-		    json_object *stats, json_object *paths)
+		    json_object *stats, json_object *paths, json_object *fleet)
 {
 	json_object *grp;
 
@@ -174,6 +295,7 @@ void xs_prom_render(FILE *f, const char *tenant, json_object *status,
 		render_group(f, tenant, grp, "controller", xs_ctl_stat_desc);
 	if (paths)
 		render_paths(f, tenant, paths);
+	render_fleet(f, tenant, fleet, paths);
 }
 
 /*
@@ -206,7 +328,7 @@ static int open_temp(int dfd, const char *base, char *name, size_t len)
 }
 
 int xs_prom_write_file(const char *path, const char *tenant, json_object *status,
-		       json_object *stats, json_object *paths)
+		       json_object *stats, json_object *paths, json_object *fleet)
 {
 	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	const char *base = strrchr(path, '/');
@@ -236,7 +358,7 @@ int xs_prom_write_file(const char *path, const char *tenant, json_object *status
 		close(fd);
 		goto out;
 	}
-	xs_prom_render(f, tenant, status, stats, paths);
+	xs_prom_render(f, tenant, status, stats, paths, fleet);
 	/*
 	 * No fsync: the file is rewritten every second and worthless after a
 	 * crash anyway; rename alone makes each version whole for the reader,

@@ -8,6 +8,11 @@ const struct xs_stat_desc xs_ctl_stat_desc[] = {
 	XS_CTL_STATS(XS_DESC)
 	{ NULL, XS_COUNTER, NULL },
 };
+
+const struct xs_stat_desc xs_fleet_stat_desc[] = {
+	XS_FLEET_STATS(XS_DESC)
+	{ NULL, XS_COUNTER, NULL },
+};
 #undef XS_DESC
 
 #define XS_DP_DESC(n, help) { #n, XS_COUNTER, help },

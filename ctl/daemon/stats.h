@@ -2,7 +2,8 @@
 /*
  * The controller's counters: one list (name, kind, help) that makes the
  * struct, the JSON of 'xsteer stats', the Prometheus families and their
- * types, and the man page's list (checked by tests/unit/test_stats.c).
+ * types, and the man page's list (checked by tests/unit/test_stats.c); the
+ * same for fleet mode's figures.
  * Counters only grow; gauges say what is now and are filled in when the
  * counters are read.
  */
@@ -49,6 +50,26 @@ struct xs_stat_desc {
 	X(move_latency_p99_us,	XS_GAUGE,   "the same, 99th percentile (us)")	\
 	X(move_latency_samples,	XS_GAUGE,   "moves the percentiles are taken over")
 
+/*
+ * Fleet mode's figures: members of the "fleet" object of the fleet view
+ * (xs_fleet_view, `xsteer fleet -j`), rendered as xsteer_fleet_NAME[_total].
+ */
+#define XS_FLEET_STATS(X)							\
+	X(connected,		XS_GAUGE,   "1 while etcd answers (the fleet thread's last call succeeded), 0 while the daemon goes on alone") \
+	X(hosts,		XS_GAUGE,   "hosts in the fleet view, this one included, as of its last read") \
+	X(degraded,		XS_COUNTER, "times etcd stopped answering (or did not answer at start) and the daemon went on with local decisions") \
+	X(degraded_seconds,	XS_COUNTER, "time spent so, the current outage included (s)") \
+	X(errors,		XS_COUNTER, "etcd calls of the fleet thread that failed (lease, publish, read)") \
+	X(watch_errors,		XS_COUNTER, "reads and watches of the desired paths that failed or broke off") \
+	X(reconnects,		XS_COUNTER, "times etcd answered again after an outage") \
+	X(publishes,		XS_COUNTER, "puts of this daemon's paths and heavy hitters") \
+	X(reads,		XS_COUNTER, "reads of every daemon's figures") \
+	X(policy_updates,	XS_COUNTER, "desired-path sets received from etcd (the first read, then each watch event)") \
+	X(policy_applied,	XS_COUNTER, "desired-path sets the daemon applied to its running paths") \
+	X(policy_errors,	XS_COUNTER, "desired-path values that did not parse (ignored)") \
+	X(policy_revision,	XS_GAUGE,   "etcd revision of the desired paths last received") \
+	X(policy_paths,		XS_GAUGE,   "desired paths from etcd")
+
 #define XS_CTL_STAT_FIELD(n, k, h) uint64_t n;
 struct xs_ctl_stats {
 	XS_CTL_STATS(XS_CTL_STAT_FIELD)
@@ -57,5 +78,6 @@ struct xs_ctl_stats {
 
 extern const struct xs_stat_desc xs_ctl_stat_desc[];	/* ends with { NULL } */
 extern const struct xs_stat_desc xs_dp_stat_desc[];	/* afxdp/datapath.h's XS_DP_STATS */
+extern const struct xs_stat_desc xs_fleet_stat_desc[];	/* XS_FLEET_STATS */
 
 #endif

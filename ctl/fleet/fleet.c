@@ -230,11 +230,44 @@ bool xs_fleet_policy(struct xs_fleet *f, uint64_t *gen, struct xs_cfg_path *path
 	return changed;
 }
 
+void xs_fleet_applied(struct xs_fleet *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->policy_applied++;
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Distinct hosts among the view's daemons (one per host and tenant). */
+static uint64_t count_hosts(json_object *view)
+{
+	json_object *hosts, *h, *v;
+	uint64_t n = 0;
+	size_t i, j, len;
+
+	if (!json_object_object_get_ex(view, "hosts", &hosts))
+		return 0;
+	len = json_object_array_length(hosts);
+	for (i = 0; i < len; i++) {
+		const char *name;
+
+		h = json_object_array_get_idx(hosts, i);
+		name = json_object_object_get_ex(h, "host", &v) ? json_object_get_string(v) : "";
+		for (j = 0; j < i; j++) {
+			h = json_object_array_get_idx(hosts, j);
+			if (json_object_object_get_ex(h, "host", &v) &&
+			    !strcmp(json_object_get_string(v), name))
+				break;
+		}
+		n += j == i;
+	}
+	return n;
+}
+
 json_object *xs_fleet_view(struct xs_fleet *f)
 {
 	json_object *o = NULL, *st = json_object_new_object();
 	char lease[24];
-	uint64_t now = mono_ns();
+	uint64_t now = mono_ns(), degraded_ns;
 
 	pthread_mutex_lock(&f->lock);
 	if (f->view)
@@ -250,11 +283,16 @@ json_object *xs_fleet_view(struct xs_fleet *f)
 	json_object_object_add(st, "lease_ttl_s", json_object_new_double(f->c.lease_ttl_ms / 1e3));
 	json_object_object_add(st, "view_age_s", f->view_ns ?
 			       json_object_new_double((now - f->view_ns) / 1e9) : NULL);
+	degraded_ns = f->degraded_ns + (f->degraded_since_ns ? now - f->degraded_since_ns : 0);
+	json_object_object_add(st, "degraded", json_object_new_uint64(f->degraded));
+	json_object_object_add(st, "degraded_seconds", json_object_new_double(degraded_ns / 1e9));
 	json_object_object_add(st, "errors", json_object_new_uint64(f->errors));
+	json_object_object_add(st, "watch_errors", json_object_new_uint64(f->watch_errors));
 	json_object_object_add(st, "reconnects", json_object_new_uint64(f->reconnects));
 	json_object_object_add(st, "publishes", json_object_new_uint64(f->publishes));
 	json_object_object_add(st, "reads", json_object_new_uint64(f->reads));
 	json_object_object_add(st, "policy_updates", json_object_new_uint64(f->policy_updates));
+	json_object_object_add(st, "policy_applied", json_object_new_uint64(f->policy_applied));
 	json_object_object_add(st, "policy_errors", json_object_new_uint64(f->policy_errors));
 	json_object_object_add(st, "policy_revision", json_object_new_int64(f->pol_rev));
 	json_object_object_add(st, "policy_paths", json_object_new_uint64(f->npol));
@@ -263,6 +301,7 @@ json_object *xs_fleet_view(struct xs_fleet *f)
 	json_object_object_add(st, "last_error", f->last_error[0] ?
 			       json_object_new_string(f->last_error) : NULL);
 	pthread_mutex_unlock(&f->lock);
+	json_object_object_add(st, "hosts", json_object_new_uint64(count_hosts(o)));
 	json_object_object_add(o, "fleet", st);
 	return o;
 }

@@ -137,7 +137,12 @@ void xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
  */
 bool xs_fleet_policy(struct xs_fleet *f, uint64_t *gen, struct xs_cfg_path *paths,
 		     unsigned int *n, int64_t *rev);
-/* The fleet as etcd held it at the last read, with the link's state. */
+/* The daemon applied the desired paths it took (counted for the view). */
+void xs_fleet_applied(struct xs_fleet *f);
+/*
+ * The fleet as etcd held it at the last read, with the link's state; the
+ * "fleet" member holds daemon/stats.h's XS_FLEET_STATS (and more).
+ */
 json_object *xs_fleet_view(struct xs_fleet *f);
 
 #endif

@@ -48,7 +48,10 @@ struct xs_fleet {
 	double pol_rx_unix, pol_taken_unix;	/* wall clock: watch event, daemon took it */
 	/* counters and state, for the view */
 	uint64_t errors, reconnects, publishes, reads, lease_renewals, policy_updates,
-		 policy_errors;
+		 policy_errors, policy_applied, watch_errors;
+	uint64_t degraded;		/* outages: etcd stopped answering */
+	uint64_t degraded_ns;		/* their time, the current one not included */
+	uint64_t degraded_since_ns;	/* the current outage's start (0: none) */
 	char last_error[512];
 	int64_t lease;
 

@@ -246,6 +246,10 @@ static void lost(struct xs_fleet *f, struct xs_etcd *e, bool *logged)
 	f->wstop = true;
 	pthread_mutex_lock(&f->lock);
 	f->errors++;
+	if (!*logged) {
+		f->degraded++;
+		f->degraded_since_ns = mono_ns();
+	}
 	snprintf(f->last_error, sizeof(f->last_error), "%s", xs_etcd_error(e));
 	f->seg.n = 0;		/* others' figures age: local load only */
 	pthread_mutex_unlock(&f->lock);
@@ -298,10 +302,13 @@ void *xs_fleet_main(void *arg)
 			if (rc) {
 				lost(f, e, &logged);
 			} else {
+				pthread_mutex_lock(&f->lock);
+				if (f->degraded_since_ns)
+					f->degraded_ns += mono_ns() - f->degraded_since_ns;
+				f->degraded_since_ns = 0;
+				f->reconnects += ever;
+				pthread_mutex_unlock(&f->lock);
 				if (ever) {
-					pthread_mutex_lock(&f->lock);
-					f->reconnects++;
-					pthread_mutex_unlock(&f->lock);
 					pr_warn("fleet: etcd %s answers again: new lease %llx, state "
 						"put again, policies read again\n",
 						xs_etcd_endpoint(e), (unsigned long long)f->lease);

@@ -96,6 +96,13 @@ static int on_policy_event(const char *key, size_t klen, const char *val, size_t
 	return 0;
 }
 
+static void count_error(struct xs_fleet *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->watch_errors++;
+	pthread_mutex_unlock(&f->lock);
+}
+
 void *xs_fleet_watch(void *arg)
 {
 	struct xs_fleet *f = arg;
@@ -117,6 +124,7 @@ void *xs_fleet_watch(void *arg)
 		rc = xs_etcd_authenticate(e);
 		rc = rc ?: xs_etcd_range(e, prefix, on_policy_key, f, &rev);
 		if (rc) {
+			count_error(f);
 			pr_debug("fleet: reading the policies: %s\n", xs_etcd_error(e));
 			xs_fleet_wait_ms(f, 200);
 			continue;
@@ -124,6 +132,7 @@ void *xs_fleet_watch(void *arg)
 		pol_publish(f, rev);
 		rc = xs_etcd_watch(e, prefix, rev + 1, on_policy_event, f, &f->wstop, NULL);
 		if (rc && !atomic_load(&f->quit)) {
+			count_error(f);
 			pr_debug("fleet: watch ended: %s\n", xs_etcd_error(e));
 			xs_fleet_wait_ms(f, 200);
 		}

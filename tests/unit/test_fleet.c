@@ -3,7 +3,8 @@
  * Fleet mode's pure parts: per-segment load, the fleet-aware path choice
  * (balance, jitter among ties, the same candidate rules as the local
  * choice), desired paths parsed from JSON and merged with the file's,
- * base64 as etcd's gateway wants it.
+ * base64 as etcd's gateway wants it; the view's figures and their
+ * Prometheus families.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "daemon/metrics.h"
+#include "daemon/stats.h"
 #include "fleet/etcd.h"
 #include "fleet/fleet.h"
 
@@ -344,4 +347,88 @@ Test(fleet, credential_files_checked)
 	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), -EINVAL);
 	cr_assert(strstr(err, "bad etcd endpoint 'gopher://x'"), "%s", err);
 	unlink(pw);
+}
+
+/* The view carries every XS_FLEET_STATS member, before any thread ran. */
+Test(fleet, view_has_the_listed_figures)
+{
+	static struct xs_cfg c;
+	struct xs_fleet *f = NULL;
+	const struct xs_stat_desc *d;
+	json_object *v, *st;
+	char err[300];
+
+	xs_cfg_defaults(&c, "blue");
+	snprintf(c.fleet.endpoints, sizeof(c.fleet.endpoints), "http://[fd00::1]:2379");
+	cr_assert_eq(xs_fleet__create(&f, &c.fleet, "blue", XS_MODE_ENCAP, err, sizeof(err)), 0,
+		     "%s", err);
+	v = xs_fleet_view(f);
+	cr_assert(json_object_object_get_ex(v, "fleet", &st));
+	for (d = xs_fleet_stat_desc; d->name; d++)
+		cr_expect(json_object_object_get_ex(st, d->name, NULL), "no '%s' in the view",
+			  d->name);
+	json_object_put(v);
+	xs_fleet__destroy(f);
+}
+
+static char *render(json_object *paths, json_object *fleet)
+{
+	json_object *empty = json_object_new_object();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	cr_assert_not_null(m);
+	xs_prom_render(m, "blue", empty, empty, paths, fleet);
+	fclose(m);
+	json_object_put(empty);
+	return buf;
+}
+
+/*
+ * A path's fleet load: the other daemons' paths with the same segments
+ * (h1/blue is this daemon: its own figures do not count; h2/red does).
+ */
+Test(fleet, prometheus_fleet_families)
+{
+	json_object *paths = json_tokener_parse(
+		"[{\"id\": 1, \"pool\": \"heavy\", \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]},"
+		" {\"id\": 2, \"pool\": \"heavy\", \"segments\": [\"fd00:b::1\", \"fd00:e::6\"]}]");
+	json_object *view = json_tokener_parse(
+		"{\"fleet\": {\"host\": \"h1\", \"tenant\": \"blue\", \"connected\": true, \"hosts\": 2,"
+		" \"degraded\": 1, \"degraded_seconds\": 2.5, \"view_age_s\": 0.25},"
+		" \"hosts\": ["
+		"  {\"host\": \"h1\", \"tenant\": \"blue\", \"paths\": [{\"id\": 1, \"load_bps\": 7,"
+		"   \"flows\": 1, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]}]},"
+		"  {\"host\": \"h2\", \"tenant\": \"blue\", \"paths\": [{\"id\": 9, \"load_bps\": 1000,"
+		"   \"flows\": 2, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]},"
+		"   {\"id\": 2, \"load_bps\": 50, \"flows\": 1, \"segments\": [\"fd00:c::1\", \"fd00:e::6\"]}]},"
+		"  {\"host\": \"h2\", \"tenant\": \"red\", \"paths\": [{\"id\": 1, \"load_bps\": 24,"
+		"   \"flows\": 1, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]}]}]}");
+	char *t;
+
+	cr_assert_not_null(paths);
+	cr_assert_not_null(view);
+	t = render(paths, NULL);
+	cr_expect(strstr(t, "# TYPE xsteer_fleet_enabled gauge\nxsteer_fleet_enabled{tenant=\"blue\"} 0\n"),
+		  "%s", t);
+	cr_expect_null(strstr(t, "xsteer_fleet_connected"), "fleet mode off: only _enabled");
+	free(t);
+	t = render(paths, view);
+	cr_expect(strstr(t, "xsteer_fleet_enabled{tenant=\"blue\"} 1\n"), "%s", t);
+	cr_expect(strstr(t, "# TYPE xsteer_fleet_connected gauge\nxsteer_fleet_connected{tenant=\"blue\"} 1\n"),
+		  "%s", t);
+	cr_expect(strstr(t, "xsteer_fleet_hosts{tenant=\"blue\"} 2\n"), "%s", t);
+	cr_expect(strstr(t, "# TYPE xsteer_fleet_degraded_total counter\n"
+			    "xsteer_fleet_degraded_total{tenant=\"blue\"} 1\n"), "%s", t);
+	cr_expect(strstr(t, "xsteer_fleet_degraded_seconds_total{tenant=\"blue\"} 2.500\n"), "%s", t);
+	cr_expect(strstr(t, "xsteer_fleet_view_age_seconds{tenant=\"blue\"} 0.250\n"), "%s", t);
+	cr_expect(strstr(t, "xsteer_path_fleet_load_bits_per_second{tenant=\"blue\",path=\"1\",pool=\"heavy\"} 1024\n"),
+		  "%s", t);
+	cr_expect(strstr(t, "xsteer_path_fleet_load_bits_per_second{tenant=\"blue\",path=\"2\",pool=\"heavy\"} 0\n"),
+		  "%s", t);
+	cr_expect(strstr(t, "xsteer_path_fleet_flows{tenant=\"blue\",path=\"1\",pool=\"heavy\"} 3\n"), "%s", t);
+	free(t);
+	json_object_put(paths);
+	json_object_put(view);
 }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests: the counter families (daemon/stats.h's XS_CTL_STATS,
- * afxdp/datapath.h's XS_DP_STATS, xdp/xs_shared.h's XS_STATS) against the
- * man page's STATISTICS section: every counter listed under its family,
- * gauges marked as such, nothing listed that does not exist. Run from the
- * source tree's root.
+ * Unit tests: the counter families (daemon/stats.h's XS_CTL_STATS and
+ * XS_FLEET_STATS, afxdp/datapath.h's XS_DP_STATS, xdp/xs_shared.h's
+ * XS_STATS) against the man page's STATISTICS section: every counter listed
+ * under its family, gauges marked as such, nothing listed that does not
+ * exist. Run from the source tree's root.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -75,6 +75,11 @@ Test(stats, controller_family_in_the_man_page)
 Test(stats, datapath_family_in_the_man_page)
 {
 	check_family("datapath", xs_dp_stat_desc);
+}
+
+Test(stats, fleet_family_in_the_man_page)
+{
+	check_family("fleet", xs_fleet_stat_desc);
 }
 
 Test(stats, xdp_family_in_the_man_page)
