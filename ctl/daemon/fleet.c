@@ -118,7 +118,9 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
 		memcpy(p->sids, d->paths[i].cp.sids, sizeof(p->sids));
 		slot[i] = l->npaths++;
 	}
-	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f)) {
+	/* by position: flow_steer publishes from inside other loops */
+	for (uint32_t pos = 0; pos < d->ct.count; pos++) {
+		f = xs_ctab_at(&d->ct, pos);
 		if (f->path_id < XS_PATHS_MAX && slot[f->path_id] != UINT32_MAX) {
 			l->paths[slot[f->path_id]].load_bps += (uint64_t)f->cls.rate_bps;
 			l->paths[slot[f->path_id]].flows++;
