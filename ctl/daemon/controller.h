@@ -147,6 +147,7 @@ struct xs_cflow {
 	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
 	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
 	uint64_t steer_retry_ns;	/* heavy without a path: not tried again before */
+	bool was_heavy;		/* heavy once: kept until idle (scan.c, flow_done) */
 };
 
 /*

@@ -110,6 +110,7 @@ static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 	}
 	if (f->cls.heavy && f->path_id == XS_NO_PATH && now >= f->steer_retry_ns)
 		f->steer_retry_ns = now + XS_STEER_RETRY_NS;
+	f->was_heavy |= f->cls.heavy;
 	return true;
 }
 
@@ -156,17 +157,22 @@ static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_k
 }
 
 /*
- * A tracked flow the controller can let go: neither heavy nor steered (nor
+ * A tracked flow the controller can let go: never heavy, not steered (nor
  * about to be), and quiet for XS_CAND_QUIET_NS, or tracked for longer than
  * demote-hold with its rate below heavy-rate-low (what would demote a
  * heavy hitter). Its next cand_bytes brings it back.
+ *
+ * A flow that was heavy once stays until it is idle: taken back after a
+ * demotion, its first sample would find it past heavy-bytes and promote it
+ * again, the flapping the classifier's "crossing, not being above" rule is
+ * there to prevent.
  */
 static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f,
 		      const struct xs_flow_stats *st, uint64_t now)
 {
 	/* an entry of its own in the steer table (an operator's): kept */
-	if (f->cls.heavy || f->path_id != XS_NO_PATH || f->move_pending || f->manual ||
-	    (st->flags & XS_FLOW_F_STEERED))
+	if (f->cls.heavy || f->was_heavy || f->path_id != XS_NO_PATH || f->move_pending ||
+	    f->manual || (st->flags & XS_FLOW_F_STEERED))
 		return false;
 	if (f->last_seen_ns + XS_CAND_QUIET_NS <= now)
 		return true;
@@ -431,6 +437,7 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 	case XS_EV_HEAVY:
 		f = flow_track(d, &ev->key);
 		if (f && xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
+			f->was_heavy = true;
 			f->heavy_ns = ev->ts_ns;	/* the moment XDP saw the threshold */
 			d->st.promotions++;
 			d->st.promotions_event++;
