@@ -10,6 +10,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include "xs_hash.h"
 #include "xs_shared.h"
 #include "xs_maps.bpf.h"
 #include "xs_parse.bpf.h"
@@ -44,12 +45,7 @@ static __always_inline __u64 xs_key_hash(const struct xs_flow_key *k)
 		h *= 0xbf58476d1ce4e5b9ULL;
 		h ^= h >> 31;
 	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return xs_fmix64(h);
 }
 
 /* The window this packet falls in (the coarse clock is enough). */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sys/random.h>
 #include "daemon/controller.h"
+#include "xdp/xs_hash.h"
 
 /* ---- classification ---- */
 
@@ -239,17 +240,6 @@ void xs_pathsel_release(struct xs_pathsel *ps, uint32_t id, uint64_t bps)
 
 /* ---- the controller's flow table ---- */
 
-/* murmur3's finalizer: every input bit flips each output bit with p ~ 1/2 */
-static inline uint64_t fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 _Static_assert(sizeof(struct xs_flow_key) == 5 * sizeof(uint64_t), "key is 5 words");
 
 static uint64_t ctab_hash(const struct xs_ctab *t, const struct xs_flow_key *k)
@@ -258,7 +248,7 @@ static uint64_t ctab_hash(const struct xs_ctab *t, const struct xs_flow_key *k)
 
 	memcpy(w, k, sizeof(w));
 	for (int i = 0; i < 5; i++)
-		h = fmix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
+		h = xs_fmix64(h ^ w[i]) + 0x9e3779b97f4a7c15ULL;
 	return h;
 }
 
@@ -311,7 +301,7 @@ int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 		struct timespec ts;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t->seed = fmix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+		t->seed = xs_fmix64((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 	}
 	if (ctab_resize_flows(t, CTAB_MIN_CAP / 2) || ctab_reindex(t, CTAB_MIN_CAP)) {
 		xs_ctab_free(t);
