@@ -110,7 +110,7 @@ $(BUILD)/tests/fuzz-srv6: tests/fuzz/fuzz_srv6.c afxdp/srv6.c afxdp/icmp.c afxdp
 
 # libFuzzer target: the real XDP program through BPF_PROG_TEST_RUN (root),
 # checked against the harness's own parse (see the top of tests/fuzz/fuzz_xdp.c)
-$(BUILD)/tests/fuzz-xdp: tests/fuzz/fuzz_xdp.c $(BUILD)/xsteer.skel.h $(BPF_HDRS)
+$(BUILD)/tests/fuzz-xdp: tests/fuzz/fuzz_xdp.c $(BUILD)/xsteer.skel.h $(BPF_HDRS) tests/lib/xdp_world.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I$(BUILD) -Ixdp \
 		$(filter %.c,$^) -o $@ $(LDLIBS)

@@ -52,11 +52,10 @@
 #include "xdp/xs_shared.h"
 #include "xsteer.skel.h"
 
-/* As in the topology below (xmtu0's side never forwards, so no MACs here). */
-static const uint8_t MAC_IN0[6]	 = { 0x02, 0, 0, 0, 0x01, 0x00 };
+/* The topology and its MACs (xmtu0's side never forwards, so no MACs there). */
+#include "../lib/xdp_world.h"
+
 static const uint8_t MAC_IN1[6]	 = { 0x02, 0, 0, 0, 0x01, 0x01 };
-static const uint8_t MAC_OUT0[6] = { 0x02, 0, 0, 0, 0x02, 0x00 };
-static const uint8_t MAC_GW[6]	 = { 0x02, 0, 0, 0, 0x02, 0x02 };
 
 #define SRC4		"192.0.2.10"
 #define DST4		"203.0.113.10"		/* fast path via xout0 */
@@ -71,35 +70,6 @@ static const uint8_t MAC_GW[6]	 = { 0x02, 0, 0, 0, 0x02, 0x02 };
 #define DST6_UNREACH	"fd00:d2::10"
 #define DST6_MTU	"fd00:d3::10"
 
-static const char *const topology =
-	"link set lo up\n"
-	"link add xin0 address 02:00:00:00:01:00 type veth peer name xin1 address 02:00:00:00:01:01\n"
-	"link add xout0 address 02:00:00:00:02:00 type veth peer name xout1 address 02:00:00:00:02:01\n"
-	"link add xmtu0 address 02:00:00:00:03:00 mtu 1280 type veth peer name xmtu1 address 02:00:00:00:03:01 mtu 1280\n"
-	"link set xin1 up\n"
-	"link set xout1 up\n"
-	"link set xmtu1 up\n"
-	"link set xin0 up\n"
-	"link set xout0 up\n"
-	"link set xmtu0 up\n"
-	"addr add 192.0.2.1/24 dev xin0\n"
-	"addr add fd00:1::1/64 dev xin0 nodad\n"
-	"addr add 198.51.100.1/25 dev xout0\n"
-	"addr add fd00:2::1/64 dev xout0 nodad\n"
-	"addr add 198.51.100.129/25 dev xmtu0\n"
-	"addr add fd00:3::1/64 dev xmtu0 nodad\n"
-	"neigh add 198.51.100.2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
-	"neigh add fd00:2::2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
-	"neigh add 198.51.100.130 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
-	"neigh add fd00:3::2 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
-	"route add 203.0.113.0/26 via 198.51.100.2 dev xout0\n"
-	"route add 203.0.113.64/26 via 198.51.100.3 dev xout0\n"
-	"route add unreachable 203.0.113.128/26\n"
-	"route add 203.0.113.192/26 via 198.51.100.130 dev xmtu0\n"
-	"route add fd00:d0::/64 via fd00:2::2 dev xout0\n"
-	"route add fd00:d1::/64 via fd00:2::3 dev xout0\n"
-	"route add unreachable fd00:d2::/64\n"
-	"route add fd00:d3::/64 via fd00:3::2 dev xmtu0\n";
 
 static const char *const stat_names[] = {
 #define XS_STAT_NAME(n, s) s,
@@ -143,7 +113,7 @@ static void ns_up(void)
 
 	ip = popen("ip -batch -", "w");
 	cr_assert(ip, "cannot run ip: %s", strerror(errno));
-	fputs(topology, ip);
+	fputs(xs_xdp_world, ip);
 	rc = pclose(ip);
 	cr_assert(rc == 0, "ip -batch failed building the topology (status %d)", rc);
 

@@ -24,7 +24,7 @@
  *     the frame was admitted.
  *
  * It builds its own world first (needs root): a private network namespace
- * with the topology of tests/bpf (xin0 -> fast path via xout0 to a
+ * with the topology of tests/lib/xdp_world.h (xin0 -> fast path via xout0 to a
  * permanent neighbour; a no-neighbour, an unreachable and an MTU-1280
  * route), an AF_XDP socket on xin0 queue 0 in xs_xsks.
  *
@@ -66,33 +66,9 @@
 		}                                                             \
 	} while (0)
 
-static const uint8_t MAC_IN0[6] = { 0x02, 0, 0, 0, 0x01, 0x00 };
-static const uint8_t MAC_OUT0[6] = { 0x02, 0, 0, 0, 0x02, 0x00 };
-static const uint8_t MAC_GW[6] = { 0x02, 0, 0, 0, 0x02, 0x02 };
+#include "../lib/xdp_world.h"
 #define PATH_ID 7
 
-static const char *const topology =
-	"link set lo up\n"
-	"link add xin0 address 02:00:00:00:01:00 type veth peer name xin1 address 02:00:00:00:01:01\n"
-	"link add xout0 address 02:00:00:00:02:00 type veth peer name xout1 address 02:00:00:00:02:01\n"
-	"link add xmtu0 address 02:00:00:00:03:00 mtu 1280 type veth peer name xmtu1 address 02:00:00:00:03:01 mtu 1280\n"
-	"link set xin1 up\nlink set xout1 up\nlink set xmtu1 up\n"
-	"link set xin0 up\nlink set xout0 up\nlink set xmtu0 up\n"
-	"addr add 192.0.2.1/24 dev xin0\naddr add fd00:1::1/64 dev xin0 nodad\n"
-	"addr add 198.51.100.1/25 dev xout0\naddr add fd00:2::1/64 dev xout0 nodad\n"
-	"addr add 198.51.100.129/25 dev xmtu0\naddr add fd00:3::1/64 dev xmtu0 nodad\n"
-	"neigh add 198.51.100.2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
-	"neigh add fd00:2::2 lladdr 02:00:00:00:02:02 dev xout0 nud permanent\n"
-	"neigh add 198.51.100.130 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
-	"neigh add fd00:3::2 lladdr 02:00:00:00:03:02 dev xmtu0 nud permanent\n"
-	"route add 203.0.113.0/26 via 198.51.100.2 dev xout0\n"
-	"route add 203.0.113.64/26 via 198.51.100.3 dev xout0\n"
-	"route add unreachable 203.0.113.128/26\n"
-	"route add 203.0.113.192/26 via 198.51.100.130 dev xmtu0\n"
-	"route add fd00:d0::/64 via fd00:2::2 dev xout0\n"
-	"route add fd00:d1::/64 via fd00:2::3 dev xout0\n"
-	"route add unreachable fd00:d2::/64\n"
-	"route add fd00:d3::/64 via fd00:3::2 dev xmtu0\n";
 
 static struct xsteer_bpf *skel;
 static int prog_fd, flows_fd, steer_fd, config_fd, beat_fd;
@@ -137,7 +113,7 @@ static void world_up(void)
 	write_file("/proc/sys/net/ipv4/ip_forward", "1");
 	ip = popen("ip -batch -", "w");
 	CHECK(ip);
-	fputs(topology, ip);
+	fputs(xs_xdp_world, ip);
 	CHECK(pclose(ip) == 0);
 	ifi_in = (int)if_nametoindex("xin0");
 	ifi_out = if_nametoindex("xout0");
