@@ -89,7 +89,7 @@ const struct xs_cfg_key xs_cfg_schema[K__N] = {
 			    NULL, "10M", NULL, NULL, 0, NULL,
 			    "or once a flow has sent this much", RELOAD },
 	[K_SCAN_PERIOD] = { "scan-period", X_(CLASS), T_(DUR), F(scan_period_ms), 10, 10000,
-			    NULL, "100ms", NULL, NULL, 0, NULL, "flow table scan", RELOAD },
+			    NULL, "100ms", NULL, NULL, 0, NULL, "the controller's scan", RELOAD },
 	[K_RATE_TAU] = { "rate-tau", X_(CLASS), T_(DUR), F(rate_tau_ms), 1, MS_HOUR, NULL,
 			 "300ms", NULL, NULL, 0, NULL, "EWMA time constant of the rate", RELOAD },
 	[K_IDLE_TIMEOUT] = { "idle-timeout", X_(CLASS), T_(DUR), F(idle_timeout_ms), 1, MS_DAY,
