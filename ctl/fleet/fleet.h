@@ -155,8 +155,11 @@ int xs_fleet_fd(const struct xs_fleet *f);
  * the end of its period, so other hosts see it sooner.
  */
 void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l, bool now);
-/* The other daemons' load per segment (empty while etcd is unreachable). */
-void xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
+/*
+ * The other daemons' load per segment (empty while etcd is unreachable).
+ * Returns when it was read (CLOCK_MONOTONIC ns; 0: never).
+ */
+uint64_t xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
 /*
  * The desired paths when they changed since *gen (then *gen is updated,
  * paths[] filled, true returned). valid is false until etcd was read once.
