@@ -62,6 +62,7 @@ static bool move_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uin
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
 {
 	uint32_t busy[XS_PATHS_MAX];
+	uint64_t penalty;
 	int to;
 
 	switch (xs_move_gate(&d->rc, f, now)) {
@@ -79,8 +80,8 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 		*(to == -EBUSY ? &d->st.moves_no_better : &d->st.moves_no_path) += 1;
 		return;
 	}
-	if (!move_write(d, f, to, now,
-			xs_penalty_ns(d->rc.penalty_ns, rand_r(&d->seed) / (double)RAND_MAX), cause))
+	penalty = xs_penalty_ns(d->rc.penalty_ns, rand_r(&d->seed) / (double)RAND_MAX);
+	if (!move_write(d, f, to, now, penalty, cause))
 		return;
 	*(cause == XS_MOVE_RTO ? &d->st.moves_rto : cause == XS_MOVE_CWR ? &d->st.moves_cwr :
 	  &d->st.moves_retrans) += 1;

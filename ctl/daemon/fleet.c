@@ -157,16 +157,22 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
 /* Local heavy hitters considered per period (the first met). */
 #define XS_REBALANCE_FLOWS	64
 
+/* A heavy hitter that may move: not an operator's, past its hold-down and transient, sending. */
+static bool may_rebalance(const struct xs_daemon *d, const struct xs_cflow *f, uint64_t now)
+{
+	return f->cls.heavy && f->last_seen_ns + 1000000000ULL > now &&
+	       xs_move_gate(&d->rc, f, now) == XS_GATE_OK && !xs_react_in_transient(&d->rc, f, now);
+}
+
 /*
  * Each path's load as the choice measures it, local + fleet: the current
  * rates of this host's flows on it (what it publishes) and the others' load
- * on its segments. The heavy hitters that may move (not an operator's, out
- * of their hold-down and transient, sending) go to fl[] and f[]. Returns
- * their number; *view_ns: when the fleet's figures were read.
+ * on its segments. The heavy hitters that may move go to fl[] and f[].
+ * Returns their number; *view_ns: when the fleet's figures were read.
  */
-static unsigned int rebalance_input(struct xs_daemon *d, uint64_t now, uint64_t load[XS_PATHS_MAX],
-				    struct xs_rebalance_flow *fl, struct xs_cflow **f,
-				    uint64_t *view_ns)
+static unsigned int rebalance_input(struct xs_daemon *d, uint64_t now,
+				    uint64_t load[XS_PATHS_MAX], struct xs_rebalance_flow *fl,
+				    struct xs_cflow **f, uint64_t *view_ns)
 {
 	struct xs_segload *sl = d->fseg;
 	unsigned int n = 0;
@@ -182,8 +188,7 @@ static unsigned int rebalance_input(struct xs_daemon *d, uint64_t now, uint64_t 
 		if (o->path_id >= XS_PATHS_MAX)
 			continue;
 		load[o->path_id] += (uint64_t)o->cls.rate_bps;
-		if (n == XS_REBALANCE_FLOWS || !o->cls.heavy || o->last_seen_ns + 1000000000ULL <= now ||
-		    xs_move_gate(&d->rc, o, now) != XS_GATE_OK || xs_react_in_transient(&d->rc, o, now))
+		if (n == XS_REBALANCE_FLOWS || !may_rebalance(d, o, now))
 			continue;
 		fl[n] = (struct xs_rebalance_flow){
 			.dst = *xs_key_dst(&o->key), .path = o->path_id,
@@ -200,6 +205,7 @@ void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now)
 	struct xs_rebalance_flow fl[XS_REBALANCE_FLOWS];
 	struct xs_cflow *f[XS_REBALANCE_FLOWS];
 	uint64_t load[XS_PATHS_MAX], view_ns;
+	double u;
 	unsigned int n;
 	uint32_t to;
 	int i;
@@ -221,7 +227,8 @@ void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now)
 			return;	/* the fresh view is not there yet */
 		goto next;
 	}
-	i = xs_fleet_rebalance(&d->ps, load, fl, n, now, rand_r(&d->seed) / (RAND_MAX + 1.0), &to);
+	u = rand_r(&d->seed) / (RAND_MAX + 1.0);
+	i = xs_fleet_rebalance(&d->ps, load, fl, n, now, u, &to);
 	if (i >= 0 && flow_rebalance(d, f[i], to, now)) {
 		d->fleet_kick_ns = 0;
 		daemon_fleet_publish(d, true);	/* the others see it at their next read */

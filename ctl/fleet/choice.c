@@ -69,8 +69,8 @@ static int candidates(const struct xs_pathsel *ps, enum xs_pool pool, const stru
 
 	for (i = 0; i < XS_PATHS_MAX; i++) {
 		e = &ps->e[i];
-		if (!e->present || e->pool != pool || e->id == exclude || !xs_pathsel_serves(e, dst) ||
-		    (now_ns != UINT64_MAX && e->avoid_until_ns > now_ns) || e->plen < plen)
+		if (!e->present || e->pool != pool || e->id == exclude || e->plen < plen ||
+		    !xs_pathsel_serves(e, dst) || (now_ns != UINT64_MAX && e->avoid_until_ns > now_ns))
 			continue;
 		if (e->plen > plen) {
 			plen = e->plen;
