@@ -10,13 +10,9 @@
 
 static const char *const move_cause_names[] = {
 	[XS_MOVE_NONE] = "?", [XS_MOVE_RETRANS] = "retransmissions", [XS_MOVE_CWR] = "cwr",
-	[XS_MOVE_RTO] = "rto",
+	[XS_MOVE_RTO] = "rto", [XS_MOVE_REBALANCE] = "rebalance",
 };
 
-/*
- * Move a flow away from a congested path, as daemon/decide.c decides: the
- * datapath makes the switch at the first flowlet gap, or at the deadline.
- */
 /*
  * Active heavy hitters per path, f not counted: heavy, steered, and sent
  * within the last second (a finished flow keeps its path until it ages out).
@@ -36,11 +32,37 @@ static void path_busy(struct xs_daemon *d, const struct xs_cflow *f, uint64_t no
 	}
 }
 
+/*
+ * The move, decided: written as a pending steer entry (the datapath makes
+ * the switch at the first flowlet gap, or at the deadline), then committed
+ * (penalty: the path left's time in the penalty box, 0 for none), counted.
+ */
+static bool move_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uint64_t now,
+		       uint64_t penalty, enum xs_move_cause cause)
+{
+	struct xs_steer_entry e = { .flags = XS_STEER_F_PENDING };
+	uint32_t cur = f->path_id;
+
+	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
+	e.next_path_id = to;
+	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
+	e.since_ns = f->steered_ns;
+	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
+		d->st.steer_failed++;
+		return false;
+	}
+	xs_move_commit(&d->rc, &d->ps, f, to, now, penalty);
+	d->st.path_moves++;
+	pr_info("moving a flow off path %d to path %d (%s)\n",
+		cur == XS_NO_PATH ? -1 : (int)cur, (int)to, move_cause_names[cause]);
+	return true;
+}
+
+/* Move a flow away from a congested path, as daemon/decide.c decides. */
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
 {
 	uint32_t busy[XS_PATHS_MAX];
-	struct xs_steer_entry e = { .flags = XS_STEER_F_PENDING };
-	uint32_t cur = f->path_id;
+	uint64_t penalty;
 	int to;
 
 	switch (xs_move_gate(&d->rc, f, now)) {
@@ -58,21 +80,29 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 		*(to == -EBUSY ? &d->st.moves_no_better : &d->st.moves_no_path) += 1;
 		return;
 	}
-	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
-	e.next_path_id = to;
-	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
-	e.since_ns = f->steered_ns;
-	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
-		d->st.steer_failed++;
+	penalty = xs_penalty_ns(d->rc.penalty_ns, rand_r(&d->seed) / (double)RAND_MAX);
+	if (!move_write(d, f, to, now, penalty, cause))
 		return;
-	}
-	xs_move_commit(&d->rc, &d->ps, f, to, now,
-		       xs_penalty_ns(d->rc.penalty_ns, rand_r(&d->seed) / (double)RAND_MAX));
-	d->st.path_moves++;
 	*(cause == XS_MOVE_RTO ? &d->st.moves_rto : cause == XS_MOVE_CWR ? &d->st.moves_cwr :
 	  &d->st.moves_retrans) += 1;
-	pr_info("moving a flow off path %d to path %d (%s)\n",
-		cur == XS_NO_PATH ? -1 : (int)cur, to, move_cause_names[cause]);
+}
+
+/*
+ * Fleet mode's rebalance (daemon/fleet.c decided it, the flow passed the
+ * gate and is out of its transient): the same pending move, hold-down and
+ * transient, but the path left is not congested, so no penalty box, and no
+ * congestion episode starts (no move-latency sample).
+ */
+bool flow_rebalance(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uint64_t now)
+{
+	uint64_t signal_ns = f->signal_ns;
+
+	if (xs_move_gate(&d->rc, f, now) != XS_GATE_OK ||
+	    !move_write(d, f, to, now, 0, XS_MOVE_REBALANCE))
+		return false;
+	f->signal_ns = signal_ns;
+	d->st.moves_rebalance++;
+	return true;
 }
 
 /* A pending move (or promotion): has the datapath made the switch? */

@@ -514,6 +514,7 @@ static void main_loop(struct xs_daemon *d)
 			next_scan += period;
 			if (next_scan <= now)
 				next_scan = now + period;
+			daemon_fleet_rebalance(d, now);
 		}
 		if (now >= next_resolve) {
 			if (!xs_netdev_mtu(d->cfg.uplink, &mtu))

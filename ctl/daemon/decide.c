@@ -125,7 +125,8 @@ void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct 
 	uint32_t cur = f->path_id;
 
 	if (cur != XS_NO_PATH) {
-		xs_pathsel_penalize(ps, cur, now + penalty);
+		if (penalty)
+			xs_pathsel_penalize(ps, cur, now + penalty);
 		xs_pathsel_release(ps, cur, f->assigned_bps);
 	}
 	f->prev_path = cur;

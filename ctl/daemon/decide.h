@@ -47,7 +47,10 @@ struct xs_react_cfg {
 	uint64_t adopted_ns;		/* signals before this are stale (0: none) */
 };
 
-enum xs_move_cause { XS_MOVE_NONE = 0, XS_MOVE_RETRANS, XS_MOVE_CWR, XS_MOVE_RTO };
+/* XS_MOVE_REBALANCE: fleet mode's correction after a collision, no congestion */
+enum xs_move_cause {
+	XS_MOVE_NONE = 0, XS_MOVE_RETRANS, XS_MOVE_CWR, XS_MOVE_RTO, XS_MOVE_REBALANCE
+};
 
 /* What was ignored, for the counters. */
 struct xs_react_count {
@@ -94,7 +97,8 @@ int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64
 		   bool must_leave, const uint32_t *busy);
 /*
  * The move was written (pending): the path left goes into the penalty box
- * for penalty (from xs_penalty_ns), loads move, the hold-down starts.
+ * for penalty (from xs_penalty_ns; 0: not at all, a move that is no
+ * congestion, and a penalty it had stays), loads move, the hold-down starts.
  */
 void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct xs_cflow *f,
 		    uint32_t to, uint64_t now, uint64_t penalty);

@@ -2,8 +2,8 @@
 /*
  * The daemon's side of fleet mode (ctl/fleet/ does the talking to etcd, in
  * its own threads): start and stop them, hand them what to publish, choose
- * heavy-pool paths with the fleet's load, apply the desired paths. Nothing
- * here waits for etcd.
+ * heavy-pool paths with the fleet's load, rebalance after a collision, apply
+ * the desired paths. Nothing here waits for etcd.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -140,6 +140,102 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
 	}
 	qsort(l->heavy, l->nheavy, sizeof(l->heavy[0]), by_rate_desc);
 	xs_fleet_publish(d->fleet, l, now);
+}
+
+/*
+ * The rebalance after a collision. Every period (XS_REBALANCE_NS plus up to
+ * as much again at random, so two hosts' periods drift apart), when the
+ * view at hand says a local heavy hitter would gain by moving, the daemon
+ * asks for a fresh view (a publish-now reads everyone back) and decides on
+ * that one, within XS_REBALANCE_FRESH_NS (else, etcd slow or away, not this
+ * period): a host that moved a second ago is then seen where it went, not
+ * where it was, and the chance that two colliding hosts both move shrinks
+ * from the view's age (a second) to the fresh read's.
+ */
+#define XS_REBALANCE_NS		1000000000ULL
+#define XS_REBALANCE_FRESH_NS	1500000000ULL
+/* Local heavy hitters considered per period (the first met). */
+#define XS_REBALANCE_FLOWS	64
+
+/* A heavy hitter that may move: not an operator's, past its hold-down and transient, sending. */
+static bool may_rebalance(const struct xs_daemon *d, const struct xs_cflow *f, uint64_t now)
+{
+	return f->cls.heavy && f->last_seen_ns + 1000000000ULL > now &&
+	       xs_move_gate(&d->rc, f, now) == XS_GATE_OK && !xs_react_in_transient(&d->rc, f, now);
+}
+
+/*
+ * Each path's load as the choice measures it, local + fleet: the current
+ * rates of this host's flows on it (what it publishes) and the others' load
+ * on its segments. The heavy hitters that may move go to fl[] and f[].
+ * Returns their number; *view_ns: when the fleet's figures were read.
+ */
+static unsigned int rebalance_input(struct xs_daemon *d, uint64_t now,
+				    uint64_t load[XS_PATHS_MAX], struct xs_rebalance_flow *fl,
+				    struct xs_cflow **f, uint64_t *view_ns)
+{
+	struct xs_segload *sl = d->fseg;
+	unsigned int n = 0;
+
+	*view_ns = xs_fleet_segload(d->fleet, sl);
+	for (uint32_t i = 0; i < XS_PATHS_MAX; i++)
+		load[i] = d->paths[i].present && sl->n ?
+			  xs_segload_path(sl, d->paths[i].cp.sids, d->paths[i].cp.nsids) : 0;
+	/* by position: xs_ctab_next's cursor may be someone else's */
+	for (uint32_t pos = 0; pos < d->ct.count; pos++) {
+		struct xs_cflow *o = xs_ctab_at(&d->ct, pos);
+
+		if (o->path_id >= XS_PATHS_MAX)
+			continue;
+		load[o->path_id] += (uint64_t)o->cls.rate_bps;
+		if (n == XS_REBALANCE_FLOWS || !may_rebalance(d, o, now))
+			continue;
+		fl[n] = (struct xs_rebalance_flow){
+			.dst = *xs_key_dst(&o->key), .path = o->path_id,
+			.rate_bps = (uint64_t)o->cls.rate_bps,
+		};
+		f[n++] = o;
+	}
+	return n;
+}
+
+/* From the main loop, after a scan: a no-op until the period is due. */
+void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now)
+{
+	struct xs_rebalance_flow fl[XS_REBALANCE_FLOWS];
+	struct xs_cflow *f[XS_REBALANCE_FLOWS];
+	uint64_t load[XS_PATHS_MAX], view_ns;
+	double u;
+	unsigned int n;
+	uint32_t to;
+	int i;
+
+	if (!d->fleet || now < d->rebalance_ns)
+		return;
+	n = rebalance_input(d, now, load, fl, f, &view_ns);
+	if (!d->rebalance_ask_ns) {
+		if (xs_fleet_rebalance(&d->ps, load, fl, n, now, 0.0, &to) < 0)
+			goto next;	/* nothing to gain on the view at hand */
+		d->rebalance_ask_ns = now;
+		/* twice a period at most: not the burst the 100 ms limit is for */
+		d->fleet_kick_ns = 0;
+		daemon_fleet_publish(d, true);
+		return;
+	}
+	if (view_ns <= d->rebalance_ask_ns) {
+		if (now < d->rebalance_ask_ns + XS_REBALANCE_FRESH_NS)
+			return;	/* the fresh view is not there yet */
+		goto next;
+	}
+	u = rand_r(&d->seed) / (RAND_MAX + 1.0);
+	i = xs_fleet_rebalance(&d->ps, load, fl, n, now, u, &to);
+	if (i >= 0 && flow_rebalance(d, f[i], to, now)) {
+		d->fleet_kick_ns = 0;
+		daemon_fleet_publish(d, true);	/* the others see it at their next read */
+	}
+next:
+	d->rebalance_ask_ns = 0;
+	d->rebalance_ns = now + XS_REBALANCE_NS + (uint64_t)rand_r(&d->seed) % XS_REBALANCE_NS;
 }
 
 /*

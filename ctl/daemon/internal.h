@@ -81,6 +81,8 @@ struct xs_daemon {
 	struct xs_fleet_local *flocal;		/* scratch for publishing */
 	struct xs_segload *fseg;		/* scratch for the choice */
 	uint64_t fleet_kick_ns;			/* the last publish-now */
+	uint64_t rebalance_ns;			/* the next rebalance period */
+	uint64_t rebalance_ask_ns;		/* a fresh view asked for then (0: none) */
 };
 
 static inline uint64_t now_ns(void)
@@ -114,6 +116,7 @@ void adopt_steered(struct xs_daemon *d);
 
 /* congestion.c */
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now);
+bool flow_rebalance(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uint64_t now);
 void flow_switch_check(struct xs_daemon *d, struct xs_cflow *f);
 void flow_congestion(struct xs_daemon *d, struct xs_cflow *f, const struct xs_flow_stats *st,
 		     uint64_t now);
@@ -150,6 +153,7 @@ void daemon_fleet_free(struct xs_daemon *d);
 int daemon_fleet_fd(const struct xs_daemon *d);
 int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f);
 void daemon_fleet_publish(struct xs_daemon *d, bool now);
+void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now);
 void daemon_fleet_policy(struct xs_daemon *d);
 json_object *daemon_fleet_view(struct xs_daemon *d);
 void daemon_apply_paths(struct xs_daemon *d);

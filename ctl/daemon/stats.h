@@ -41,6 +41,7 @@ struct xs_stat_desc {
 	X(moves_retrans,	XS_COUNTER, "moves on retransmissions")		\
 	X(moves_cwr,		XS_COUNTER, "moves on CWR (ECN)")		\
 	X(moves_rto,		XS_COUNTER, "moves on RTOs")			\
+	X(moves_rebalance,	XS_COUNTER, "fleet mode: moves off a collision") \
 	X(moves_held_down,	XS_COUNTER, "moves held back by the hold-down")	\
 	X(moves_no_path,	XS_COUNTER, "moves without a path to go to")	\
 	X(moves_no_better,	XS_COUNTER, "moves not made: every other path carries more steered flows") \

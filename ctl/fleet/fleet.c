@@ -203,12 +203,16 @@ void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l, bool n
 	pthread_mutex_unlock(&f->lock);
 }
 
-void xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out)
+uint64_t xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out)
 {
+	uint64_t t;
+
 	pthread_mutex_lock(&f->lock);
 	out->n = f->seg.n;
 	memcpy(out->e, f->seg.e, f->seg.n * sizeof(f->seg.e[0]));
+	t = f->view_ns;
 	pthread_mutex_unlock(&f->lock);
+	return t;
 }
 
 bool xs_fleet_policy(struct xs_fleet *f, uint64_t *gen, struct xs_cfg_path *paths,

@@ -85,6 +85,32 @@ int xs_fleet_pick(const struct xs_pathsel *ps, const uint64_t fleet_bps[XS_PATHS
 		  enum xs_pool pool, const struct in6_addr *dst, uint32_t exclude,
 		  uint64_t now_ns, uint32_t rnd);
 
+/* A local heavy flow the rebalance may move (ctl/fleet/choice.c). */
+struct xs_rebalance_flow {
+	struct in6_addr dst;
+	uint32_t path;		/* its path now */
+	uint64_t rate_bps;	/* its current rate */
+};
+
+/*
+ * The correction after a collision (two hosts whose elephants started
+ * within a view's age of each other took the same path): one period's
+ * decision for one host. load[id]: path id's load as the choice measures
+ * it, local + fleet (a flow counts on its own path). A flow on P may move
+ * to Q, the least-loaded other candidate of P's pool for its destination
+ * (the choice's rules: longest prefix, not in the penalty box at now_ns),
+ * when load[P] - rate > load[Q] + rate / 2: the move improves the balance
+ * by more than half the flow's rate, so it never just swaps the imbalance.
+ * Of the flows that may, the one that gains most; at most one per call.
+ * Then it moves only when u (uniform in [0, 1)) < 1/2: two colliding hosts
+ * deciding on the same view do not both move every time.
+ * Returns the index in fl[] with *to set; -ENOENT when no flow may move;
+ * -EAGAIN when one may but the draw says not this period.
+ */
+int xs_fleet_rebalance(const struct xs_pathsel *ps, const uint64_t load[XS_PATHS_MAX],
+		       const struct xs_rebalance_flow *fl, unsigned int n, uint64_t now_ns,
+		       double u, uint32_t *to);
+
 /* ---- desired paths: pure functions (ctl/fleet/policy.c) ---- */
 
 /*
@@ -129,8 +155,11 @@ int xs_fleet_fd(const struct xs_fleet *f);
  * the end of its period, so other hosts see it sooner.
  */
 void xs_fleet_publish(struct xs_fleet *f, const struct xs_fleet_local *l, bool now);
-/* The other daemons' load per segment (empty while etcd is unreachable). */
-void xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
+/*
+ * The other daemons' load per segment (empty while etcd is unreachable).
+ * Returns when it was read (CLOCK_MONOTONIC ns; 0: never).
+ */
+uint64_t xs_fleet_segload(struct xs_fleet *f, struct xs_segload *out);
 /*
  * The desired paths when they changed since *gen (then *gen is updated,
  * paths[] filled, true returned). valid is false until etcd was read once.

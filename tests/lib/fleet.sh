@@ -12,7 +12,8 @@
 #
 #   xs_fleet_topology RATE      # namespaces H1 H2 XS1 XS2 F A B E R K; tbf RATE Mbit/s
 #   xs_fleet_etcd               # etcd in K on $URL
-#   start_daemon N FLEET(0|1)   # daemon of host N (D$N: its PID, LOG$N: its log)
+#   start_daemon N FLEET(0|1) [PATHS] # daemon of host N (D$N: its PID, LOG$N: its log);
+#                               # PATHS: its file's paths, "12" (default) or "1" (via A only)
 #   stop_daemon N               # SIGTERM, then the XDP program and its maps go
 #   xsj N CMD                   # xsteer -j CMD of daemon N
 #   flow_path N SPORT           # the path of daemon N's TCP flow from SPORT, or -
@@ -100,7 +101,7 @@ ctl() { xs_etcdctl "$K" "$URL" "$@"; }
 # The congestion reaction is off (no number of signals, no RTO moves): it
 # would move a collided elephant after it suffered losses; these runs
 # compare where the elephants are placed.
-conf() {	# N FLEET(0|1)
+conf() {	# N FLEET(0|1) [PATHS]
 	cat <<CONF
 [xsteer]
 sr-source = fd00:f$1::1
@@ -118,6 +119,8 @@ id = 1
 pool = heavy
 prefix = fd00:2::/64
 segments = fd00:a::1, fd00:e::6
+CONF
+	[[ ${3:-12} == *2* ]] && cat <<CONF
 [path via-b]
 id = 2
 pool = heavy
@@ -134,11 +137,11 @@ CONF
 }
 
 NSTART=0
-start_daemon() {	# N FLEET
+start_daemon() {	# N FLEET [PATHS]
 	local n=$1 h=H$1 x=XS$1 log
 	NSTART=$((NSTART + 1))
 	log=$XS_TMP/run$NSTART-h$n.log
-	conf "$n" "$2" >"$XS_TMP/h$n.conf"
+	conf "$n" "$2" "${3:-12}" >"$XS_TMP/h$n.conf"
 	# each host is a machine of its own: its own /run/xsteer (the tenant's
 	# lock and socket directory), in the mount namespace ip netns exec makes
 	mkdir -p /run/xsteer

@@ -144,6 +144,132 @@ Test(fleet, pick_keeps_the_local_rules)
 	cr_assert_eq(xs_fleet_pick(&ps, NULL, XS_POOL_HEAVY, &dst, 3, UINT64_MAX, 0), 2);
 }
 
+/*
+ * The rebalance after a collision, as host 1 of tests/ns/test-fleet sees
+ * it: paths 1 (spine A) and 2 (spine B) share the egress SID, so the other
+ * host's elephant counts on both through it; M: Mbit/s.
+ */
+#define M 1000000ULL
+
+static struct xs_rebalance_flow rb_flow(uint32_t path, uint64_t rate)
+{
+	return (struct xs_rebalance_flow){ .dst = A("fd00:2::1"), .path = path, .rate_bps = rate };
+}
+
+/* The paths, their loads and the answer's target. */
+struct rb {
+	struct xs_pathsel ps;
+	uint64_t load[XS_PATHS_MAX];
+	uint32_t to;
+};
+
+static struct rb *rb_new(void)
+{
+	static struct rb r;
+
+	memset(&r, 0, sizeof(r));
+	two_paths(&r.ps);
+	return &r;
+}
+
+static int rb_run(struct rb *r, const struct xs_rebalance_flow *f, unsigned int n, uint64_t now,
+		  double u)
+{
+	return xs_fleet_rebalance(&r->ps, r->load, f, n, now, u, &r->to);
+}
+
+Test(fleet, rebalance_moves_a_collided_elephant)
+{
+	struct rb *r = rb_new();
+	struct xs_rebalance_flow f = rb_flow(1, 10 * M);
+
+	/* ours (10M) and the other host's (10M, twice: spine A and egress) on 1 */
+	r->load[1] = 10 * M + 20 * M;
+	r->load[2] = 10 * M;		/* the egress only */
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), 0);
+	cr_assert_eq(r->to, 2);
+	/* the draw: below 1/2 moves, from 1/2 on waits a period */
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.49), 0);
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.5), -EAGAIN);
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.99), -EAGAIN);
+	/* the target in the penalty box: nowhere to go */
+	xs_pathsel_penalize(&r->ps, 2, 1000);
+	cr_assert_eq(rb_run(r, &f, 1, 500, 0.0), -ENOENT);
+	cr_assert_eq(rb_run(r, &f, 1, 1000, 0.0), 0);
+}
+
+Test(fleet, rebalance_never_just_swaps)
+{
+	struct rb *r = rb_new();
+	struct xs_rebalance_flow f = rb_flow(1, 20 * M);
+
+	/* parted: ours on 1, the other's on 2 (20M each): balanced, no move */
+	r->load[1] = 20 * M + 20 * M;
+	r->load[2] = 40 * M;
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), -ENOENT);
+	/* alone on 1, 2 idle: moving would only swap the imbalance */
+	r->load[1] = 20 * M;
+	r->load[2] = 0;
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), -ENOENT);
+	/* 1 carries 25M besides ours, 2 carries 15M: 25 > 15 + 10 fails by the margin */
+	r->load[1] = 20 * M + 25 * M;
+	r->load[2] = 15 * M;
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), -ENOENT);
+	/* one bit more moves */
+	r->load[1]++;
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), 0);
+	cr_assert_eq(r->to, 2);
+}
+
+Test(fleet, rebalance_one_move_per_period)
+{
+	struct rb *r = rb_new();
+	struct xs_rebalance_flow f[3];
+	struct in6_addr pfx = A("fd00:2::");
+
+	cr_assert_eq(xs_pathsel_add(&r->ps, 3, XS_POOL_HEAVY, &pfx, 64), 0);
+	/* three of ours on 1, 2 and 3 idle: one moves, the one that gains most */
+	f[0] = rb_flow(1, 10 * M);
+	f[1] = rb_flow(1, 5 * M);
+	f[2] = rb_flow(1, 8 * M);
+	r->load[1] = 23 * M;
+	r->load[3] = 1 * M;
+	cr_assert_eq(rb_run(r, f, 3, UINT64_MAX, 0.0), 1);
+	cr_assert_eq(r->to, 2, "the least-loaded other path");
+	/* 2 and 3 busier: only the smallest still gains (18M > 12M + 2.5M) */
+	r->load[2] = 12 * M;
+	r->load[3] = 13 * M;
+	cr_assert_eq(rb_run(r, f, 3, UINT64_MAX, 0.0), 1);
+	cr_assert_eq(r->to, 2);
+	/* a flow on a path not running (any more): skipped; no flows: nothing */
+	f[0] = rb_flow(7, 5 * M);
+	cr_assert_eq(rb_run(r, f, 1, UINT64_MAX, 0.0), -ENOENT);
+	cr_assert_eq(rb_run(r, f, 0, UINT64_MAX, 0.0), -ENOENT);
+}
+
+Test(fleet, rebalance_keeps_the_pool_and_prefix)
+{
+	struct rb *r = rb_new();
+	struct xs_rebalance_flow f = rb_flow(1, 10 * M);
+	struct in6_addr pfx = A("fd00:2::"), wide = A("fd00::"), other = A("fd00:3::");
+
+	xs_pathsel_init(&r->ps);
+	cr_assert_eq(xs_pathsel_add(&r->ps, 1, XS_POOL_HEAVY, &pfx, 64), 0);
+	cr_assert_eq(xs_pathsel_add(&r->ps, 2, XS_POOL_DEFAULT, &pfx, 64), 0);
+	cr_assert_eq(xs_pathsel_add(&r->ps, 3, XS_POOL_HEAVY, &other, 64), 0);
+	r->load[1] = 40 * M;
+	/* 2 is of another pool, 3 does not serve the destination */
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), -ENOENT);
+	/* a wider heavy path serves it: taken only while no longer prefix does */
+	cr_assert_eq(xs_pathsel_add(&r->ps, 4, XS_POOL_HEAVY, &wide, 16), 0);
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), 0);
+	cr_assert_eq(r->to, 4);
+	cr_assert_eq(xs_pathsel_add(&r->ps, 5, XS_POOL_HEAVY, &pfx, 64), 0);
+	r->load[5] = 20 * M;
+	cr_assert_eq(rb_run(r, &f, 1, UINT64_MAX, 0.0), 0);
+	cr_assert_eq(r->to, 5, "the longest prefix, however loaded");
+}
+
 Test(fleet, policy_parse_good)
 {
 	struct xs_cfg_path p;
