@@ -69,7 +69,8 @@ static __always_inline void xs_cand_event(struct xs_pkt *p, __u64 old)
 	const struct xs_config *cfg = p->cfg;
 	__u64 cand = cfg ? cfg->cand_bytes : 0;
 
-	if (!cand || (p->key.flags & XS_KEY_F_NOPORTS) ||
+	/* a mouse below the threshold (most packets) pays a compare, no division */
+	if (!cand || old + p->l3_len < cand || (p->key.flags & XS_KEY_F_NOPORTS) ||
 	    (p->fs && (p->fs->flags & XS_FLOW_F_STEERED)) ||
 	    old / cand == (old + p->l3_len) / cand)
 		return;
