@@ -139,6 +139,7 @@ static json_object *flow_row(const struct flow_ref *r, uint64_t now)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
 	const struct xs_cflow *f = r->f;
+	const struct xs_cmove *m = f ? xs_cflow_mv(f) : &xs_cmove_none;
 	bool v4 = xs_key_is_v4(&r->key);
 	json_object *o = json_object_new_object();
 
@@ -155,22 +156,22 @@ static json_object *flow_row(const struct flow_ref *r, uint64_t now)
 	js_add(o, "rate_bps", f ? js_u64((uint64_t)f->cls.rate_bps) : NULL);
 	js_add(o, "class", json_object_new_string(f && f->cls.heavy ? "heavy" : "mouse"));
 	js_add(o, "path", !f || f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
-	js_add(o, "manual", json_object_new_boolean(f && f->manual));
-	js_add(o, "retrans", js_u64(f ? f->retrans : 0));
-	js_add(o, "cwr", js_u64(f ? f->cwr : 0));
-	js_add(o, "rto", js_u64(f ? f->rto : 0));
-	js_add(o, "moves", js_u64(f ? f->moves : 0));
-	js_add(o, "prev_path", f && f->moves && f->prev_path != XS_NO_PATH ?
-	       js_u64(f->prev_path) : NULL);
-	js_add(o, "moved_s", f && f->moved_ns ?
-	       json_object_new_double((now - f->moved_ns) / 1e9) : NULL);
+	js_add(o, "manual", json_object_new_boolean(f && m->manual));
+	js_add(o, "retrans", js_u64(f ? m->retrans : 0));
+	js_add(o, "cwr", js_u64(f ? m->cwr : 0));
+	js_add(o, "rto", js_u64(f ? m->rto : 0));
+	js_add(o, "moves", js_u64(f ? m->moves : 0));
+	js_add(o, "prev_path", f && m->moves && m->prev_path != XS_NO_PATH ?
+	       js_u64(m->prev_path) : NULL);
+	js_add(o, "moved_s", f && m->moved_ns ?
+	       json_object_new_double((now - m->moved_ns) / 1e9) : NULL);
 	js_add(o, "age_s", json_object_new_double(since_s(now, r->first_seen_ns)));
 	js_add(o, "idle_s", json_object_new_double(since_s(now, r->last_seen_ns)));
-	js_add(o, "steered_s", json_object_new_double(f ? since_s(now, f->steered_ns) : 0));
+	js_add(o, "steered_s", json_object_new_double(f ? since_s(now, m->steered_ns) : 0));
 	/* from "found heavy" to "in the steer table" */
-	js_add(o, "steer_delay_us", f && f->steered_ns && f->heavy_ns &&
-	       f->steered_ns >= f->heavy_ns ?
-	       js_u64((f->steered_ns - f->heavy_ns) / 1000) : NULL);
+	js_add(o, "steer_delay_us", f && m->steered_ns && m->heavy_ns &&
+	       m->steered_ns >= m->heavy_ns ?
+	       js_u64((m->steered_ns - m->heavy_ns) / 1000) : NULL);
 	return o;
 }
 
@@ -204,13 +205,22 @@ static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes, b
 	}
 	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f))
 		m.v[n++] = (struct flow_ref){
-			.f = f, .key = f->key, .packets = f->packets, .bytes = f->bytes,
-			.first_seen_ns = f->first_seen_ns, .last_seen_ns = f->last_seen_ns,
-			.rate_bps = f->cls.rate_bps,
+			.f = f, .key = f->key, .bytes = f->cls.last_bytes,
+			.last_seen_ns = f->last_seen_ns, .rate_bps = f->cls.rate_bps,
 		};
 	qsort(m.v, n, sizeof(*m.v), bybytes ? by_bytes : by_rate);
-	for (i = 0; i < n && i < top; i++)
+	for (i = 0; i < n && i < top; i++) {
+		struct xs_flow_stats st;
+
+		/* a tracked flow's counters: the XDP table's now (rows shown only) */
+		if (m.v[i].f && !bpf_map_lookup_elem(d->flows_fd, &m.v[i].key, &st)) {
+			m.v[i].packets = st.packets;
+			m.v[i].bytes = st.bytes;
+			m.v[i].first_seen_ns = st.first_seen_ns;
+			m.v[i].last_seen_ns = st.last_seen_ns;
+		}
 		json_object_array_add(arr, flow_row(&m.v[i], now));
+	}
 	free(m.v);
 	return arr;
 }

@@ -46,7 +46,7 @@ static bool move_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uin
 	e.path_id = cur == XS_NO_PATH ? XS_PATH_NONE : cur;
 	e.next_path_id = to;
 	e.deadline_ns = now + d->cfg.flowlet_wait_us * 1000ULL;
-	e.since_ns = f->steered_ns;
+	e.since_ns = f->mv->steered_ns;
 	if (bpf_map_update_elem(d->steer_fd, &f->key, &e, 0)) {
 		d->st.steer_failed++;
 		return false;
@@ -74,6 +74,8 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 	case XS_GATE_OK:
 		break;
 	}
+	if (!xs_ctab_mv(&d->ct, f))
+		return;	/* out of memory: it stays where it is */
 	path_busy(d, f, now, busy);
 	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO, busy);
 	if (to < 0) {
@@ -95,12 +97,14 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
  */
 bool flow_rebalance(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uint64_t now)
 {
-	uint64_t signal_ns = f->signal_ns;
+	uint64_t signal_ns;
 
-	if (xs_move_gate(&d->rc, f, now) != XS_GATE_OK ||
-	    !move_write(d, f, to, now, 0, XS_MOVE_REBALANCE))
+	if (xs_move_gate(&d->rc, f, now) != XS_GATE_OK || !xs_ctab_mv(&d->ct, f))
 		return false;
-	f->signal_ns = signal_ns;
+	signal_ns = f->mv->signal_ns;
+	if (!move_write(d, f, to, now, 0, XS_MOVE_REBALANCE))
+		return false;
+	f->mv->signal_ns = signal_ns;
 	d->st.moves_rebalance++;
 	return true;
 }
@@ -111,7 +115,7 @@ void flow_switch_check(struct xs_daemon *d, struct xs_cflow *f)
 	struct xs_steer_entry e;
 	uint64_t lat;
 
-	if (!f->move_pending || bpf_map_lookup_elem(d->steer_fd, &f->key, &e) ||
+	if (!f->mv || !f->mv->move_pending || bpf_map_lookup_elem(d->steer_fd, &f->key, &e) ||
 	    (e.flags & XS_STEER_F_PENDING))
 		return;
 	if (xs_switch_done(f, e.since_ns, &lat))
@@ -128,6 +132,11 @@ void flow_congestion(struct xs_daemon *d, struct xs_cflow *f, const struct xs_fl
 	};
 	enum xs_move_cause cause;
 
+	/* a flow that can never move keeps no congestion state */
+	if (!f->mv && xs_move_gate(&d->rc, f, now) == XS_GATE_NEVER)
+		return;
+	if (!xs_ctab_mv(&d->ct, f))
+		return;
 	flow_switch_check(d, f);
 	cause = xs_react_period(&d->rc, f, &s, &d->rcount);
 	if (cause != XS_MOVE_NONE)

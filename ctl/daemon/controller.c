@@ -41,6 +41,7 @@ static double xs_exp_neg(double x)
 static enum xs_class_event class_promote(struct xs_class_state *s)
 {
 	s->heavy = true;
+	s->was_heavy = true;
 	s->below_since_ns = 0;
 	return XS_CLASS_PROMOTE;
 }
@@ -310,8 +311,24 @@ int xs_ctab_init(struct xs_ctab *t, uint32_t max)
 	return 0;
 }
 
+const struct xs_cmove xs_cmove_none = { .prev_path = XS_NO_PATH };
+
+struct xs_cmove *xs_ctab_mv(struct xs_ctab *t, struct xs_cflow *f)
+{
+	if (!f->mv) {
+		f->mv = malloc(sizeof(*f->mv));
+		if (!f->mv)
+			return NULL;
+		*f->mv = xs_cmove_none;
+		t->nmv++;
+	}
+	return f->mv;
+}
+
 void xs_ctab_free(struct xs_ctab *t)
 {
+	for (uint32_t pos = 0; pos < t->count; pos++)
+		free(t->flows[pos].mv);
 	free(t->slots);
 	free(t->flows);
 	memset(t, 0, sizeof(*t));
@@ -319,7 +336,8 @@ void xs_ctab_free(struct xs_ctab *t)
 
 uint64_t xs_ctab_bytes(const struct xs_ctab *t)
 {
-	return (uint64_t)t->cap * sizeof(*t->slots) + (uint64_t)t->fcap * sizeof(*t->flows);
+	return (uint64_t)t->cap * sizeof(*t->slots) + (uint64_t)t->fcap * sizeof(*t->flows) +
+	       (uint64_t)t->nmv * sizeof(struct xs_cmove);
 }
 
 /* The index slot holding k, or the empty slot that ends its probe run. */
@@ -385,6 +403,10 @@ void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f)
 		return;
 	mask = t->cap - 1;
 	pos = (uint32_t)(f - t->flows);
+	if (f->mv) {
+		free(f->mv);
+		t->nmv--;
+	}
 	hole = ctab_probe(t, &f->key);
 	/* the last flow takes the deleted one's place in the dense array */
 	last = --t->count;

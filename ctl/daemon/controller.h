@@ -33,6 +33,7 @@ struct xs_class_state {
 	double rate_bps;	/* EWMA */
 	uint64_t below_since_ns;	/* 0: not below the low mark */
 	bool heavy;
+	bool was_heavy;		/* promoted once (kept through a demotion) */
 };
 
 enum xs_class_event { XS_CLASS_NONE = 0, XS_CLASS_PROMOTE, XS_CLASS_DEMOTE };
@@ -119,36 +120,56 @@ bool xs_pathsel_serves(const struct xs_pathsel_entry *e, const struct in6_addr *
 
 #define XS_NO_PATH UINT32_MAX
 
-struct xs_cflow {
-	struct xs_flow_key key;
-	struct xs_class_state cls;
-	uint32_t path_id;	/* XS_NO_PATH when not steered */
+/*
+ * What only a flow that can move needs: its path's bookkeeping, the
+ * congestion reaction's counters and state. Heavy hitters, steered flows
+ * (and, with move-mice, mice with congestion signals) have one; a
+ * candidate, most of what is tracked, does not (xs_ctab_mv makes it).
+ */
+struct xs_cmove {
 	uint64_t assigned_bps;	/* what was added to the path's load */
-	uint64_t last_seen_ns;	/* from the datapath's flow entry */
-	uint64_t first_seen_ns;
-	uint64_t packets;
-	uint64_t bytes;
 	uint64_t steered_ns;	/* when it was steered (asked for), 0 if not */
 	uint64_t switched_ns;	/* when the datapath put it on its path (or it was adopted) */
 	uint64_t heavy_ns;	/* when it was found heavy (event: in XDP), 0 if not */
-	bool manual;		/* steered by an operator: the controller keeps it */
 	/* congestion (issue: react to congestion) */
-	uint32_t retrans, cwr, rto;	/* the datapath's counters at the last scan */
 	uint64_t cong_pkts;	/* packets at the last scan, for the loss share */
-	uint32_t cong_periods;	/* consecutive congested scan periods */
-	uint32_t prev_path;	/* before the last move; XS_NO_PATH: the default */
-	uint32_t moves;
 	uint64_t moved_ns;	/* when the last move was asked for */
 	uint64_t hold_until_ns;	/* not moved again before this */
 	uint64_t signal_ns;	/* first congestion signal of this episode */
+	uint64_t steer_retry_ns;	/* heavy without a path: not tried again before */
+	uint32_t retrans, cwr, rto;	/* the datapath's counters at the last scan */
+	uint32_t cong_periods;	/* consecutive congested scan periods */
+	uint32_t prev_path;	/* before the last move; XS_NO_PATH: the default */
+	uint32_t moves;
+	bool manual;		/* steered by an operator: the controller keeps it */
 	bool cong_event;	/* the datapath reported congestion this period */
 	bool move_pending;	/* waiting for the datapath to make the move */
 	bool counters_valid;	/* retrans/cwr/rto hold a sample */
-	uint64_t seen_scan;	/* the scan that last found it in the XDP table */
-	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
-	uint64_t steer_retry_ns;	/* heavy without a path: not tried again before */
-	bool was_heavy;		/* heavy once: kept until idle (scan.c, flow_done) */
 };
+
+/* What a flow without a struct xs_cmove reads: nothing steered, nothing moved. */
+extern const struct xs_cmove xs_cmove_none;
+
+/*
+ * A tracked flow: what every candidate needs (112 B, and 8 B of index).
+ * Its packets and first-seen time are the XDP table's, read when shown.
+ */
+struct xs_cflow {
+	struct xs_flow_key key;
+	uint32_t path_id;	/* XS_NO_PATH when not steered */
+	uint32_t seen_scan;	/* the scan that last found it in the XDP table */
+	struct xs_class_state cls;	/* cls.last_bytes: its bytes at the last sample */
+	uint64_t last_seen_ns;	/* from the datapath's flow entry */
+	uint64_t tracked_ns;	/* when the controller took it on as a candidate */
+	struct xs_cmove *mv;	/* NULL until it can move (xs_ctab_mv) */
+};
+_Static_assert(sizeof(struct xs_cflow) <= 112, "a tracked flow stays within 112 B");
+
+/* The flow's move state, or xs_cmove_none's zeros: for reading. */
+static inline const struct xs_cmove *xs_cflow_mv(const struct xs_cflow *f)
+{
+	return f->mv ? f->mv : &xs_cmove_none;
+}
 
 /*
  * The flows the controller tracks (candidates, heavy hitters, steered
@@ -176,6 +197,7 @@ struct xs_ctab {
 	uint64_t not_tracked;	/* flows that did not fit */
 	uint64_t seed;		/* of the hash, random per table */
 	uint32_t iter_pos;	/* dense position of the current iteration */
+	uint32_t nmv;		/* flows with a struct xs_cmove */
 };
 
 /* 0, -EINVAL (max 0 or above 2^30) or -ENOMEM */
@@ -188,6 +210,12 @@ struct xs_cflow *xs_ctab_find(struct xs_ctab *t, const struct xs_flow_key *k);
  */
 struct xs_cflow *xs_ctab_get(struct xs_ctab *t, const struct xs_flow_key *k);
 void xs_ctab_del(struct xs_ctab *t, struct xs_cflow *f);
+/*
+ * The flow's move state, made (prev_path XS_NO_PATH, the rest 0) on first
+ * use; NULL when out of memory (the flow then does not move: callers skip).
+ * Freed with the flow.
+ */
+struct xs_cmove *xs_ctab_mv(struct xs_ctab *t, struct xs_cflow *f);
 /* The flow at dense position pos (< count). */
 static inline struct xs_cflow *xs_ctab_at(struct xs_ctab *t, uint32_t pos)
 {
@@ -195,7 +223,7 @@ static inline struct xs_cflow *xs_ctab_at(struct xs_ctab *t, uint32_t pos)
 }
 /* Give back memory after deletions (never during an iteration). */
 void xs_ctab_compact(struct xs_ctab *t);
-/* Bytes the table holds (both arrays), for the stats. */
+/* Bytes the table holds (both arrays, the move states), for the stats. */
 uint64_t xs_ctab_bytes(const struct xs_ctab *t);
 /*
  * Iterate: for (f = xs_ctab_next(t, NULL); f; f = xs_ctab_next(t, f))

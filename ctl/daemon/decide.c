@@ -5,36 +5,41 @@
 
 bool xs_react_in_transient(const struct xs_react_cfg *c, const struct xs_cflow *f, uint64_t t)
 {
-	if (f->move_pending)
+	const struct xs_cmove *m = xs_cflow_mv(f);
+
+	if (m->move_pending)
 		return true;	/* still on the old path, or switching */
 	/* before the switch: about the old path; after it: its transient */
-	return f->switched_ns && t < f->switched_ns + c->transient_ns;
+	return m->switched_ns && t < m->switched_ns + c->transient_ns;
 }
 
 /* A period without enough signals ends the episode (not while switching). */
 static void episode_end(struct xs_cflow *f)
 {
-	if (f->move_pending)
+	struct xs_cmove *m = f->mv;
+
+	if (m->move_pending)
 		return;
-	f->cong_periods = 0;
-	f->signal_ns = 0;
+	m->cong_periods = 0;
+	m->signal_ns = 0;
 }
 
 enum xs_move_cause xs_react_period(const struct xs_react_cfg *c, struct xs_cflow *f,
 				   const struct xs_react_sample *s, struct xs_react_count *n)
 {
-	uint32_t dret = s->retrans - f->retrans, dcwr = s->cwr - f->cwr, drto = s->rto - f->rto;
-	uint64_t dpkts = s->packets - f->cong_pkts;
-	bool first = !f->counters_valid;
+	struct xs_cmove *m = f->mv;
+	uint32_t dret = s->retrans - m->retrans, dcwr = s->cwr - m->cwr, drto = s->rto - m->rto;
+	uint64_t dpkts = s->packets - m->cong_pkts;
+	bool first = !m->counters_valid;
 
 	if ((int32_t)drto < 0)
-		drto = 0;	/* an RTO event counted it already (f->rto ran ahead) */
-	f->retrans = s->retrans;
-	f->cwr = s->cwr;
-	f->rto = s->rto;
-	f->cong_pkts = s->packets;
-	f->counters_valid = true;
-	f->cong_event = false;
+		drto = 0;	/* an RTO event counted it already (m->rto ran ahead) */
+	m->retrans = s->retrans;
+	m->cwr = s->cwr;
+	m->rto = s->rto;
+	m->cong_pkts = s->packets;
+	m->counters_valid = true;
+	m->cong_event = false;
 	if (first)
 		return XS_MOVE_NONE;
 	if (xs_react_in_transient(c, f, s->now_ns)) {
@@ -52,9 +57,9 @@ enum xs_move_cause xs_react_period(const struct xs_react_cfg *c, struct xs_cflow
 		episode_end(f);		/* a healthy period */
 		return XS_MOVE_NONE;
 	}
-	if (!f->signal_ns)
-		f->signal_ns = s->now_ns;
-	if (++f->cong_periods < c->periods)
+	if (!m->signal_ns)
+		m->signal_ns = s->now_ns;
+	if (++m->cong_periods < c->periods)
 		return XS_MOVE_NONE;
 	return dcwr > dret ? XS_MOVE_CWR : XS_MOVE_RETRANS;
 }
@@ -62,25 +67,29 @@ enum xs_move_cause xs_react_period(const struct xs_react_cfg *c, struct xs_cflow
 enum xs_move_cause xs_react_rto(const struct xs_react_cfg *c, struct xs_cflow *f, uint64_t ts,
 				struct xs_react_count *n)
 {
+	struct xs_cmove *m = f->mv;
+
 	if (ts < c->adopted_ns) {
 		/* queued while no daemon ran: the scan's first sample holds it already */
 		n->stale++;
 		return XS_MOVE_NONE;
 	}
 	/* handled here: the next period's tcp_rto delta must not count it again */
-	f->rto++;
+	m->rto++;
 	if (xs_react_in_transient(c, f, ts)) {
 		n->transient++;
 		return XS_MOVE_NONE;
 	}
-	if (!f->signal_ns)	/* a later RTO must not restart the latency clock */
-		f->signal_ns = ts;
+	if (!m->signal_ns)	/* a later RTO must not restart the latency clock */
+		m->signal_ns = ts;
 	return XS_MOVE_RTO;
 }
 
 void xs_react_signal(const struct xs_react_cfg *c, struct xs_cflow *f, uint64_t ts,
 		     struct xs_react_count *n)
 {
+	struct xs_cmove *m = f->mv;
+
 	if (ts < c->adopted_ns) {
 		n->stale++;
 		return;
@@ -90,17 +99,19 @@ void xs_react_signal(const struct xs_react_cfg *c, struct xs_cflow *f, uint64_t 
 		return;
 	}
 	/* counted as a congested period at the next scan */
-	f->cong_event = true;
-	if (!f->signal_ns)
-		f->signal_ns = ts;
+	m->cong_event = true;
+	if (!m->signal_ns)
+		m->signal_ns = ts;
 }
 
 enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cflow *f,
 			       uint64_t now)
 {
-	if (f->manual || (f->path_id == XS_NO_PATH && !f->cls.heavy && !c->move_mice))
+	const struct xs_cmove *m = xs_cflow_mv(f);
+
+	if (m->manual || (f->path_id == XS_NO_PATH && !f->cls.heavy && !c->move_mice))
 		return XS_GATE_NEVER;
-	return now < f->hold_until_ns ? XS_GATE_HELD : XS_GATE_OK;
+	return now < m->hold_until_ns ? XS_GATE_HELD : XS_GATE_OK;
 }
 
 int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
@@ -122,25 +133,26 @@ int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64
 void xs_move_commit(const struct xs_react_cfg *c, struct xs_pathsel *ps, struct xs_cflow *f,
 		    uint32_t to, uint64_t now, uint64_t penalty)
 {
+	struct xs_cmove *m = f->mv;
 	uint32_t cur = f->path_id;
 
 	if (cur != XS_NO_PATH) {
 		if (penalty)
 			xs_pathsel_penalize(ps, cur, now + penalty);
-		xs_pathsel_release(ps, cur, f->assigned_bps);
+		xs_pathsel_release(ps, cur, m->assigned_bps);
 	}
-	f->prev_path = cur;
+	m->prev_path = cur;
 	f->path_id = to;
-	f->assigned_bps = (uint64_t)f->cls.rate_bps;
-	xs_pathsel_assign(ps, to, f->assigned_bps);
-	f->steered_ns = now;
-	f->moved_ns = now;
-	f->moves++;
-	f->hold_until_ns = now + c->hold_ns;
-	f->cong_periods = 0;
-	f->move_pending = true;
-	if (!f->signal_ns)
-		f->signal_ns = now;
+	m->assigned_bps = (uint64_t)f->cls.rate_bps;
+	xs_pathsel_assign(ps, to, m->assigned_bps);
+	m->steered_ns = now;
+	m->moved_ns = now;
+	m->moves++;
+	m->hold_until_ns = now + c->hold_ns;
+	m->cong_periods = 0;
+	m->move_pending = true;
+	if (!m->signal_ns)
+		m->signal_ns = now;
 }
 
 uint64_t xs_penalty_ns(uint64_t base, double u)
@@ -154,19 +166,22 @@ uint64_t xs_penalty_ns(uint64_t base, double u)
 
 void xs_switch_begin(struct xs_cflow *f)
 {
-	f->move_pending = true;
-	f->cong_periods = 0;
-	f->signal_ns = 0;
+	struct xs_cmove *m = f->mv;
+
+	m->move_pending = true;
+	m->cong_periods = 0;
+	m->signal_ns = 0;
 }
 
 bool xs_switch_done(struct xs_cflow *f, uint64_t since_ns, uint64_t *lat_us)
 {
-	bool sample = f->signal_ns && since_ns >= f->signal_ns;
+	struct xs_cmove *m = f->mv;
+	bool sample = m->signal_ns && since_ns >= m->signal_ns;
 
-	f->move_pending = false;
-	f->switched_ns = since_ns;
+	m->move_pending = false;
+	m->switched_ns = since_ns;
 	if (sample)
-		*lat_us = (since_ns - f->signal_ns) / 1000;
-	f->signal_ns = 0;
+		*lat_us = (since_ns - m->signal_ns) / 1000;
+	m->signal_ns = 0;
 	return sample;
 }

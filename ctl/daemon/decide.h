@@ -24,6 +24,11 @@
  *    another heavy-pool path, never the one left nor one in the penalty
  *    box; the path left goes into the penalty box; the flow is not moved
  *    again before hold_ns.
+ *
+ * The functions that change a flow's move state (xs_react_period, _rto,
+ * _signal, xs_move_commit, xs_switch_*) need f->mv (xs_ctab_mv); the ones
+ * that only read it (xs_react_in_transient, xs_move_gate) take a flow
+ * without one as never moved.
  */
 #ifndef XS_DECIDE_H
 #define XS_DECIDE_H

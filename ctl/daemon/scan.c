@@ -8,7 +8,10 @@
  * Work follows what changed, not the table's size:
  *  - the controller tracks candidates only (a flow crossed cand_bytes: the
  *    XDP program says so with an event), heavy hitters and steered flows;
- *    each period it reads exactly those, one lookup each;
+ *    each period it reads the heavy and steered ones, one lookup each, and
+ *    the candidates up to XS_CAND_LOOKUPS of them (a share in turn when
+ *    there are more: each then every few periods, or when the ageing walk
+ *    meets it);
  *  - the rest of the XDP table (the mice) is walked in slices, a full pass
  *    every XS_AGE_PASS_MS or so: idle entries are deleted, and any flow
  *    the events missed (a full ring buffer) is taken on as a candidate;
@@ -26,6 +29,14 @@
 #define XS_STEER_RETRY_NS 1000000000ULL
 /* Tracked flows read between two looks at the ring buffer. */
 #define XS_EVENT_CHUNK 256
+/*
+ * Candidates read per scan with a lookup each (a system call, about 3 us):
+ * more than this, and each is read every ceil(candidates / this) periods,
+ * in turn, or when the ageing walk passes it. A candidate is promoted by
+ * its bytes with an event at once; only a promotion by rate (heavy-rate)
+ * waits for its sample, and the rate is right whatever the interval.
+ */
+#define XS_CAND_LOOKUPS 8192
 /* The ageing walk: one pass over the whole table in about this long... */
 #define XS_AGE_PASS_MS 2000
 /* ...reading at least this many entries per scan. */
@@ -52,10 +63,12 @@ void daemon_class_cfg(struct xs_daemon *d)
 /* Forget a tracked flow: its path, its steer entry (unless an operator's). */
 static void flow_forget(struct xs_daemon *d, struct xs_cflow *f)
 {
+	const struct xs_cmove *m = xs_cflow_mv(f);
+
 	if (f->path_id != XS_NO_PATH) {
-		if (!f->manual)
+		if (!m->manual)
 			bpf_map_delete_elem(d->steer_fd, &f->key);
-		xs_pathsel_release(&d->ps, f->path_id, f->assigned_bps);
+		xs_pathsel_release(&d->ps, f->path_id, m->assigned_bps);
 	}
 	d->st.aged++;
 	xs_ctab_del(&d->ct, f);
@@ -76,23 +89,23 @@ static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 	/* sampled already at this time (moved into a hole not yet visited) */
 	if (f->cls.last_ns == now)
 		return true;
-	f->packets = st->packets;
-	f->bytes = st->bytes;
 	f->last_seen_ns = st->last_seen_ns;
-	f->first_seen_ns = st->first_seen_ns;
 	if (is_idle(d, st->last_seen_ns, now)) {
 		bpf_map_delete_elem(d->flows_fd, &f->key);
 		flow_forget(d, f);
 		return false;
 	}
-	if (f->key.flags & XS_KEY_F_NOPORTS)
+	if (f->key.flags & XS_KEY_F_NOPORTS) {
+		f->cls.last_bytes = st->bytes;	/* what 'flows' shows */
 		return true;	/* fragments, unknown protocols: never steered */
+	}
 	if (f->key.proto == IPPROTO_TCP)
 		flow_congestion(d, f, st, now);
 	switch (xs_class_update(&d->cc, &f->cls, st->bytes, now)) {
 	case XS_CLASS_PROMOTE:
 		d->st.promotions++;
-		f->heavy_ns = now;
+		if (xs_ctab_mv(&d->ct, f))
+			f->mv->heavy_ns = now;
 		flow_steer(d, f);
 		break;
 	case XS_CLASS_DEMOTE:
@@ -105,12 +118,12 @@ static bool flow_sample(struct xs_daemon *d, struct xs_cflow *f,
 		 * table was full): again, at most once a second, so a full table
 		 * does not cost a failing write per flow and period.
 		 */
-		if (f->cls.heavy && f->path_id == XS_NO_PATH && now >= f->steer_retry_ns)
+		if (f->cls.heavy && f->path_id == XS_NO_PATH &&
+		    now >= xs_cflow_mv(f)->steer_retry_ns)
 			flow_steer(d, f);
 	}
-	if (f->cls.heavy && f->path_id == XS_NO_PATH && now >= f->steer_retry_ns)
-		f->steer_retry_ns = now + XS_STEER_RETRY_NS;
-	f->was_heavy |= f->cls.heavy;
+	if (f->cls.heavy && f->path_id == XS_NO_PATH && f->mv && now >= f->mv->steer_retry_ns)
+		f->mv->steer_retry_ns = now + XS_STEER_RETRY_NS;
 	return true;
 }
 
@@ -170,9 +183,11 @@ static bool entry_is_candidate(const struct xs_daemon *d, const struct xs_flow_k
 static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f,
 		      const struct xs_flow_stats *st, uint64_t now)
 {
+	const struct xs_cmove *m = xs_cflow_mv(f);
+
 	/* an entry of its own in the steer table (an operator's): kept */
-	if (f->cls.heavy || f->was_heavy || f->path_id != XS_NO_PATH || f->move_pending ||
-	    f->manual || (st->flags & XS_FLOW_F_STEERED))
+	if (f->cls.heavy || f->cls.was_heavy || f->path_id != XS_NO_PATH || m->move_pending ||
+	    m->manual || (st->flags & XS_FLOW_F_STEERED))
 		return false;
 	if (f->last_seen_ns + XS_CAND_QUIET_NS <= now)
 		return true;
@@ -186,19 +201,38 @@ static void events_now(struct xs_daemon *d)
 		ring_buffer__consume(d->rb);
 }
 
+/* A candidate only: no move state, not heavy, not steered. */
+static bool is_candidate(const struct xs_cflow *f)
+{
+	return !f->mv && !f->cls.heavy && f->path_id == XS_NO_PATH;
+}
+
+/* Candidates, and how many periods it takes to read each once (1: every period). */
+static uint32_t cand_stride(const struct xs_daemon *d)
+{
+	uint32_t cands = d->ct.count - d->ct.nmv;
+
+	return cands <= XS_CAND_LOOKUPS ? 1 : (cands + XS_CAND_LOOKUPS - 1) / XS_CAND_LOOKUPS;
+}
+
 /*
- * Every tracked flow, one lookup each. Walked by dense position, downwards:
- * a flow forgotten here is replaced by the last one, already done; flows
- * the events add meanwhile go to the end and wait for the next period.
+ * The tracked flows this period, one lookup each: every heavy or steered
+ * one, and the candidates of this period's share. Walked by dense
+ * position, downwards: a flow forgotten here is replaced by the last one,
+ * already done; flows the events add meanwhile go to the end and wait for
+ * the next period.
  */
 static void scan_tracked(struct xs_daemon *d, uint64_t now)
 {
 	struct xs_flow_stats st;
-	uint32_t pos = d->ct.count, n = 0;
+	uint32_t pos = d->ct.count, n = 0, stride = cand_stride(d), c = 0;
+	uint32_t share = d->cand_phase++ % stride;
 
 	while (pos-- > 0) {
 		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
 
+		if (stride > 1 && is_candidate(f) && c++ % stride != share)
+			continue;	/* another period's (or the ageing walk's) */
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
 		else if (flow_sample(d, f, &st, now) && flow_done(d, f, &st, now))
@@ -250,8 +284,13 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 			const struct xs_flow_stats *st = &d->vals[i];
 			struct xs_cflow *f;
 
-			if (xs_ctab_find(&d->ct, k))
-				continue;	/* scan_tracked's */
+			if ((f = xs_ctab_find(&d->ct, k))) {
+				/* scan_tracked's; a candidate it did not read: here */
+				if (is_candidate(f) && f->cls.last_ns != now &&
+				    flow_sample(d, f, st, now) && flow_done(d, f, st, now))
+					xs_ctab_del(&d->ct, f);
+				continue;
+			}
 			if (is_idle(d, st->last_seen_ns, now)) {
 				d->keys[ndel++] = *k;	/* i >= ndel: nothing unread is overwritten */
 				d->st.aged++;
@@ -324,8 +363,9 @@ static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_f
 }
 
 /*
- * Many tracked flows (at least 1/XS_WALK_RATIO of the table): one batched
- * walk of the whole table costs less than a lookup each (a lookup is a
+ * Many lookups to make (for at least 1/XS_WALK_RATIO of the table: heavy
+ * and steered flows, and this period's candidates): one batched walk of
+ * the whole table costs less than a lookup each (a lookup is a
  * system call, about XS_WALK_RATIO times an entry of a batch), and it does
  * the ageing pass at the same time. Tracked flows it did not meet are gone.
  */
@@ -360,11 +400,13 @@ static void scan_walk(struct xs_daemon *d, uint64_t now)
 
 void daemon_scan(struct xs_daemon *d)
 {
-	uint64_t now = now_ns();
+	uint64_t now = now_ns(), lookups;
 
 	d->st.scans++;
 	events_now(d);
-	if ((uint64_t)d->ct.count * XS_WALK_RATIO >= d->st.flows_table && d->st.flows_table) {
+	/* the lookups scan_tracked would make */
+	lookups = d->ct.nmv + (d->ct.count - d->ct.nmv) / cand_stride(d);
+	if (lookups * XS_WALK_RATIO >= d->st.flows_table && d->st.flows_table) {
 		d->st.scan_walks++;
 		scan_walk(d, now);
 	} else {
@@ -380,7 +422,7 @@ void daemon_scan(struct xs_daemon *d)
  * The baseline is its counters less the period's signals (ev->value), and
  * its packets less a period's share of its life.
  */
-static void cong_baseline(struct xs_daemon *d, struct xs_cflow *f, const struct xs_event *ev)
+static void cong_baseline(struct xs_daemon *d, struct xs_cmove *m, const struct xs_event *ev)
 {
 	struct xs_flow_stats st;
 	uint64_t life, pkts;
@@ -391,15 +433,15 @@ static void cong_baseline(struct xs_daemon *d, struct xs_cflow *f, const struct 
 	life = st.last_seen_ns > st.first_seen_ns ? st.last_seen_ns - st.first_seen_ns : 0;
 	pkts = life > d->rc.scan_ns ? (uint64_t)((double)st.packets * d->rc.scan_ns / life)
 				    : st.packets;
-	f->retrans = st.tcp_retrans;
-	f->cwr = st.tcp_cwr;
+	m->retrans = st.tcp_retrans;
+	m->cwr = st.tcp_cwr;
 	if (ev->type == XS_EV_CWR)
-		f->cwr -= sig < f->cwr ? sig : f->cwr;
+		m->cwr -= sig < m->cwr ? sig : m->cwr;
 	else
-		f->retrans -= sig < f->retrans ? sig : f->retrans;
-	f->rto = st.tcp_rto;
-	f->cong_pkts = st.packets - pkts;
-	f->counters_valid = true;
+		m->retrans -= sig < m->retrans ? sig : m->retrans;
+	m->rto = st.tcp_rto;
+	m->cong_pkts = st.packets - pkts;
+	m->counters_valid = true;
 }
 
 int daemon_on_event(void *ctx, void *data, size_t len)
@@ -420,8 +462,13 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 		f = d->rc.move_mice ? flow_track(d, &ev->key) : xs_ctab_find(&d->ct, &ev->key);
 		if (!f)
 			return 0;
-		if (!f->counters_valid && ev->type != XS_EV_RTO)
-			cong_baseline(d, f, ev);
+		/* a flow that can never move keeps no congestion state */
+		if (!f->mv && xs_move_gate(&d->rc, f, ev->ts_ns) == XS_GATE_NEVER)
+			return 0;
+		if (!xs_ctab_mv(&d->ct, f))
+			return 0;
+		if (!f->mv->counters_valid && ev->type != XS_EV_RTO)
+			cong_baseline(d, f->mv, ev);
 		flow_switch_check(d, f);
 		if (ev->type != XS_EV_RTO)
 			xs_react_signal(&d->rc, f, ev->ts_ns, &d->rcount);
@@ -437,8 +484,8 @@ int daemon_on_event(void *ctx, void *data, size_t len)
 	case XS_EV_HEAVY:
 		f = flow_track(d, &ev->key);
 		if (f && xs_class_promote(&f->cls, now_ns()) == XS_CLASS_PROMOTE) {
-			f->was_heavy = true;
-			f->heavy_ns = ev->ts_ns;	/* the moment XDP saw the threshold */
+			if (xs_ctab_mv(&d->ct, f))	/* the moment XDP saw the threshold */
+				f->mv->heavy_ns = ev->ts_ns;
 			d->st.promotions++;
 			d->st.promotions_event++;
 			flow_steer(d, f);

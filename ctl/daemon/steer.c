@@ -32,22 +32,27 @@ int steer_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t path_id)
 
 void flow_unassign(struct xs_daemon *d, struct xs_cflow *f)
 {
+	struct xs_cmove *m = f->mv;
+
 	if (f->path_id != XS_NO_PATH)
-		xs_pathsel_release(&d->ps, f->path_id, f->assigned_bps);
+		xs_pathsel_release(&d->ps, f->path_id, xs_cflow_mv(f)->assigned_bps);
 	f->path_id = XS_NO_PATH;
-	f->assigned_bps = 0;
-	f->steered_ns = 0;
-	f->switched_ns = 0;
-	f->move_pending = false;
-	f->heavy_ns = 0;
+	if (!m)
+		return;
+	m->assigned_bps = 0;
+	m->steered_ns = 0;
+	m->switched_ns = 0;
+	m->move_pending = false;
+	m->heavy_ns = 0;
 }
 
+/* f->mv is there (xs_ctab_mv) */
 void flow_assign(struct xs_daemon *d, struct xs_cflow *f, uint32_t id)
 {
 	f->path_id = id;
-	f->assigned_bps = (uint64_t)f->cls.rate_bps;
-	f->steered_ns = now_ns();
-	xs_pathsel_assign(&d->ps, id, f->assigned_bps);
+	f->mv->assigned_bps = (uint64_t)f->cls.rate_bps;
+	f->mv->steered_ns = now_ns();
+	xs_pathsel_assign(&d->ps, id, f->mv->assigned_bps);
 }
 
 /* A heavy hitter gets a path of the heavy pool for its destination. */
@@ -58,12 +63,16 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 
 	if (f->path_id != XS_NO_PATH)
 		return;
+	if (!xs_ctab_mv(&d->ct, f)) {
+		d->st.steer_failed++;	/* out of memory: it stays on the default path */
+		return;
+	}
 	/* an operator's (or a previous daemon's) entry: adopt its path */
 	if (!bpf_map_lookup_elem(d->steer_fd, &f->key, &cur) && entry_path(&cur) < XS_PATHS_MAX) {
-		f->manual = cur.flags & XS_STEER_F_MANUAL;
+		f->mv->manual = cur.flags & XS_STEER_F_MANUAL;
 		flow_assign(d, f, entry_path(&cur));
-		f->switched_ns = f->steered_ns;
-		f->move_pending = cur.flags & XS_STEER_F_PENDING;
+		f->mv->switched_ns = f->mv->steered_ns;
+		f->mv->move_pending = cur.flags & XS_STEER_F_PENDING;
 		return;
 	}
 	id = d->fleet ? daemon_fleet_pick(d, f) :
@@ -81,7 +90,7 @@ void flow_steer(struct xs_daemon *d, struct xs_cflow *f)
 
 void flow_unsteer(struct xs_daemon *d, struct xs_cflow *f)
 {
-	if (f->path_id == XS_NO_PATH || f->manual)
+	if (f->path_id == XS_NO_PATH || xs_cflow_mv(f)->manual)
 		return;
 	bpf_map_delete_elem(d->steer_fd, &f->key);
 	flow_unassign(d, f);
@@ -113,14 +122,14 @@ void adopt_steered(struct xs_daemon *d)
 			continue;
 		}
 		f = xs_ctab_get(&d->ct, &key);
-		if (!f)
+		if (!f || !xs_ctab_mv(&d->ct, f))
 			continue;
-		f->manual = e.flags & XS_STEER_F_MANUAL;
-		f->cls.heavy = true;
+		f->mv->manual = e.flags & XS_STEER_F_MANUAL;
+		f->cls.heavy = f->cls.was_heavy = true;
 		f->last_seen_ns = now;
 		flow_assign(d, f, entry_path(&e));
-		f->switched_ns = now;
-		f->move_pending = e.flags & XS_STEER_F_PENDING;
+		f->mv->switched_ns = now;
+		f->mv->move_pending = e.flags & XS_STEER_F_PENDING;
 		d->st.adopted++;
 	}
 }

@@ -39,9 +39,7 @@ static void add_flow(const char *src, const char *dst, uint16_t sport, uint16_t 
 	f = xs_ctab_get(&d->ct, &k);
 	if (!f)
 		abort();
-	f->bytes = bytes;
-	f->packets = bytes / 1000 + 1;
-	f->first_seen_ns = f->last_seen_ns = now_ns();
+	f->last_seen_ns = now_ns();
 	xs_class_update(&d->cc, &f->cls, bytes, now_ns());
 }
 

@@ -517,8 +517,8 @@ static void check_against(struct xs_ctab *t, struct ref *r, int n)
 		}
 		live++;
 		cr_assert_not_null(f, "key %d lost", i);
-		cr_assert_eq(f->bytes, r[i].val, "key %d: data %lu != %lu", i,
-			     (unsigned long)f->bytes, (unsigned long)r[i].val);
+		cr_assert_eq(f->cls.last_bytes, r[i].val, "key %d: data %lu != %lu", i,
+			     (unsigned long)f->cls.last_bytes, (unsigned long)r[i].val);
 	}
 	cr_assert_eq(t->count, live);
 	for (struct xs_cflow *f = xs_ctab_next(t, NULL); f; f = xs_ctab_next(t, f))
@@ -564,13 +564,13 @@ Test(ctab, random_ops_match_reference)
 			cr_assert_not_null(f);
 			if (!r[i].live) {
 				cr_assert_eq(f->path_id, XS_NO_PATH);
-				cr_assert_eq(f->bytes, 0);
+				cr_assert_eq(f->cls.last_bytes, 0);
 				nlive++;
 			}
 			cr_assert_eq(memcmp(&f->key, &r[i].key, sizeof(f->key)), 0);
 			r[i].live = true;
 			r[i].val = (uint64_t)op + 1;
-			f->bytes = r[i].val;
+			f->cls.last_bytes = r[i].val;
 		}
 		cr_assert_eq(t.count, (uint32_t)nlive);
 		cr_assert_geq(t.cap, 2 * t.count, "the index stays at most half full");
@@ -605,14 +605,14 @@ Test(ctab, bounded_and_counts_not_tracked)
 	cr_assert_eq(t.not_tracked, 3);
 	cr_assert_eq(t.count, 10);
 	/* room again after a delete; the deleted one comes back fresh */
-	xs_ctab_find(&t, &k[3])->bytes = 99;
+	xs_ctab_find(&t, &k[3])->cls.last_bytes = 99;
 	xs_ctab_del(&t, xs_ctab_find(&t, &k[3]));
 	cr_assert_not_null(xs_ctab_get(&t, &k[10]));
 	cr_assert_null(xs_ctab_get(&t, &k[3]));
 	xs_ctab_del(&t, xs_ctab_find(&t, &k[10]));
 	struct xs_cflow *f = xs_ctab_get(&t, &k[3]);
 	cr_assert_not_null(f);
-	cr_assert_eq(f->bytes, 0);
+	cr_assert_eq(f->cls.last_bytes, 0);
 	cr_assert_eq(f->path_id, XS_NO_PATH);
 	xs_ctab_free(&t);
 
@@ -622,7 +622,7 @@ Test(ctab, bounded_and_counts_not_tracked)
 static bool odd_bytes(struct xs_cflow *f, void *ctx)
 {
 	(*(int *)ctx)++;
-	return f->bytes & 1;
+	return f->cls.last_bytes & 1;
 }
 
 /*
@@ -649,7 +649,7 @@ Test(ctab, delete_while_iterating)
 			struct xs_cflow *f = xs_ctab_get(&t, &r[i].key);
 
 			cr_assert_not_null(f);
-			f->bytes = r[i].val;
+			f->cls.last_bytes = r[i].val;
 		}
 		if (mode == 0) {
 			/* next fetched before deleting the current flow */
@@ -661,7 +661,7 @@ Test(ctab, delete_while_iterating)
 				cr_assert_geq(i, 0);
 				visits[i]++;
 				next = xs_ctab_next(&t, f);
-				if (f->bytes & 1) {
+				if (f->cls.last_bytes & 1) {
 					xs_ctab_del(&t, f);
 					r[i].live = false;
 				}
@@ -675,7 +675,7 @@ Test(ctab, delete_while_iterating)
 
 				cr_assert_geq(i, 0);
 				visits[i]++;
-				if (f->bytes & 1) {
+				if (f->cls.last_bytes & 1) {
 					xs_ctab_del(&t, f);
 					r[i].live = false;
 				}
@@ -702,7 +702,7 @@ Test(ctab, delete_while_iterating)
 				struct xs_cflow *f = xs_ctab_get(&t, &r[i].key);
 
 				cr_assert_not_null(f);
-				f->bytes = r[i].val;
+				f->cls.last_bytes = r[i].val;
 				r[i].live = true;
 			}
 		}
@@ -746,21 +746,21 @@ Test(ctab, grows_and_shrinks_with_use)
 		struct xs_cflow *f = xs_ctab_get(&t, &k[i]);
 
 		cr_assert_not_null(f);
-		f->bytes = (uint64_t)i;
+		f->cls.last_bytes = (uint64_t)i;
 	}
 	cr_assert_eq(t.count, N);
 	cr_assert_geq(t.cap, 2 * N);
 	/* the index and the flows, with at most 2x slack each */
 	cr_assert_leq(xs_ctab_bytes(&t), 2 * N * (sizeof(struct xs_cflow) + 2 * sizeof(uint32_t)));
 	for (int i = 0; i < N; i++)
-		cr_assert_eq(xs_ctab_find(&t, &k[i])->bytes, (uint64_t)i);
+		cr_assert_eq(xs_ctab_find(&t, &k[i])->cls.last_bytes, (uint64_t)i);
 	for (int i = 10; i < N; i++)
 		xs_ctab_del(&t, xs_ctab_find(&t, &k[i]));
 	xs_ctab_compact(&t);
 	cr_assert_eq(xs_ctab_bytes(&t), small, "back to %lu bytes, not %lu",
 		     (unsigned long)small, (unsigned long)xs_ctab_bytes(&t));
 	for (int i = 0; i < 10; i++)
-		cr_assert_eq(xs_ctab_find(&t, &k[i])->bytes, (uint64_t)i);
+		cr_assert_eq(xs_ctab_find(&t, &k[i])->cls.last_bytes, (uint64_t)i);
 	for (int i = 10; i < N; i += 997)
 		cr_assert_null(xs_ctab_find(&t, &k[i]));
 	xs_ctab_free(&t);
@@ -793,4 +793,60 @@ Test(classify, candidate_threshold)
 
 	cr_assert_eq(xs_class_update(&c, &st, 0, 1000), XS_CLASS_NONE);
 	cr_assert_eq(xs_class_update(&c, &st, 2 * cand - 1, 1000 + 100000000), XS_CLASS_NONE);
+}
+
+/*
+ * The move state: made on first use with nothing moved, counted in the
+ * table's bytes, carried with its flow when a deletion moves the flow in
+ * the dense array, and freed with it (the unit tests run under valgrind
+ * or ASan when asked; here the count says it).
+ */
+Test(ctab, move_state_travels_with_its_flow)
+{
+	enum { N = 5000 };
+	static struct xs_flow_key k[N];
+	unsigned int seed = 11;
+	struct xs_ctab t;
+	uint64_t bare;
+
+	cr_assert_eq(xs_ctab_init(&t, N), 0);
+	for (int i = 0; i < N; i++) {
+		k[i] = rnd_key(&seed);
+		cr_assert_not_null(xs_ctab_get(&t, &k[i]));
+	}
+	bare = xs_ctab_bytes(&t);
+	for (int i = 0; i < N; i += 3) {
+		struct xs_cflow *f = xs_ctab_find(&t, &k[i]);
+		struct xs_cmove *m = xs_ctab_mv(&t, f);
+
+		cr_assert_not_null(m);
+		cr_assert_eq(m->prev_path, XS_NO_PATH);
+		cr_assert_eq(m->moves, 0);
+		cr_assert_eq(xs_ctab_mv(&t, f), m, "made once");
+		m->moves = (uint32_t)i;
+	}
+	cr_assert_eq(t.nmv, (N + 2) / 3);
+	cr_assert_eq(xs_ctab_bytes(&t), bare + t.nmv * sizeof(struct xs_cmove));
+	/* a flow without one reads zeros */
+	cr_assert_eq(xs_cflow_mv(xs_ctab_find(&t, &k[1]))->moves, 0);
+	cr_assert_eq(xs_cflow_mv(xs_ctab_find(&t, &k[1]))->prev_path, XS_NO_PATH);
+	/* delete every even one: the last flows move into the holes */
+	for (int i = 0; i < N; i += 2)
+		xs_ctab_del(&t, xs_ctab_find(&t, &k[i]));
+	uint32_t left = 0;
+
+	for (int i = 1; i < N; i += 2) {
+		const struct xs_cflow *f = xs_ctab_find(&t, &k[i]);
+
+		cr_assert_not_null(f);
+		if (i % 3 == 0) {
+			left++;
+			cr_assert_not_null(f->mv, "flow %d lost its move state", i);
+			cr_assert_eq(f->mv->moves, (uint32_t)i);
+		} else {
+			cr_assert_null(f->mv);
+		}
+	}
+	cr_assert_eq(t.nmv, left, "%u move states, %u flows with one", t.nmv, left);
+	xs_ctab_free(&t);
 }

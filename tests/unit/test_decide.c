@@ -18,6 +18,7 @@
 static struct xs_react_cfg cfg;
 static struct xs_pathsel ps;
 static struct xs_cflow fl;
+static struct xs_cmove mv;	/* fl's move state */
 static struct xs_react_count cnt;
 /* the datapath's cumulative counters of the flow */
 static struct xs_react_sample dp;
@@ -38,11 +39,13 @@ static void setup(void)
 	xs_pathsel_add(&ps, 1, XS_POOL_HEAVY, &any, 0);
 	xs_pathsel_add(&ps, 2, XS_POOL_DISJOINT, &any, 0);
 	memset(&fl, 0, sizeof(fl));
+	memset(&mv, 0, sizeof(mv));
+	fl.mv = &mv;
 	inet_pton(AF_INET6, "fd00:2::1", fl.key.daddr);
 	fl.key.proto = IPPROTO_TCP;
 	fl.cls.heavy = true;
 	fl.path_id = XS_NO_PATH;
-	fl.prev_path = XS_NO_PATH;
+	mv.prev_path = XS_NO_PATH;
 	memset(&cnt, 0, sizeof(cnt));
 	memset(&dp, 0, sizeof(dp));
 }
@@ -54,7 +57,7 @@ static void promote(uint64_t ms, uint64_t sw)
 {
 	fl.path_id = 1;
 	xs_pathsel_assign(&ps, 1, 0);
-	fl.steered_ns = T0 + ms * MS;
+	mv.steered_ns = T0 + ms * MS;
 	xs_switch_begin(&fl);
 	cr_assert_eq(xs_switch_done(&fl, T0 + sw * MS, &(uint64_t){ 0 }), false,
 		     "a promotion is no congestion episode: no latency sample");
@@ -94,7 +97,7 @@ Test(decide, healthy_flow_never_moves)
 	for (uint64_t t = 200; t < 10000; t += 100)
 		cr_assert_eq(period(t, 1000, 2, 0, 0), XS_MOVE_NONE, "at %llu ms",
 			     (unsigned long long)t);
-	cr_expect_eq(fl.cong_periods, 0);
+	cr_expect_eq(mv.cong_periods, 0);
 }
 
 Test(decide, lossy_path_moves_after_three_congested_periods)
@@ -106,14 +109,14 @@ Test(decide, lossy_path_moves_after_three_congested_periods)
 	cr_expect_eq(period(300, 1000, 50, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(400, 1000, 50, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(cnt.transient, 3);
-	cr_expect_eq(fl.cong_periods, 0, "transient periods start no episode");
+	cr_expect_eq(mv.cong_periods, 0, "transient periods start no episode");
 	cr_expect_eq(period(500, 1000, 30, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(600, 1000, 30, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(700, 1000, 30, 0, 0), XS_MOVE_RETRANS);
-	cr_expect_eq(fl.signal_ns, T0 + 500 * MS, "latency clock from the first congested period");
+	cr_expect_eq(mv.signal_ns, T0 + 500 * MS, "latency clock from the first congested period");
 	cr_assert_eq(act(XS_MOVE_RETRANS, 700), 2, "to the disjoint path");
-	cr_expect_eq(fl.prev_path, 1);
-	cr_expect_eq(fl.moves, 1);
+	cr_expect_eq(mv.prev_path, 1);
+	cr_expect_eq(mv.moves, 1);
 	cr_expect(ps.e[1].avoid_until_ns >= T0 + (700 + 2500) * MS, "path 1 in the penalty box");
 }
 
@@ -124,8 +127,8 @@ Test(decide, a_healthy_period_ends_the_episode)
 	period(600, 1000, 30, 0, 0);
 	period(700, 1000, 30, 0, 0);
 	cr_expect_eq(period(800, 1000, 0, 0, 0), XS_MOVE_NONE);
-	cr_expect_eq(fl.cong_periods, 0);
-	cr_expect_eq(fl.signal_ns, 0);
+	cr_expect_eq(mv.cong_periods, 0);
+	cr_expect_eq(mv.signal_ns, 0);
 	period(900, 1000, 30, 0, 0);
 	cr_expect_eq(period(1000, 1000, 30, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(1100, 1000, 30, 0, 0), XS_MOVE_RETRANS);
@@ -164,13 +167,13 @@ Test(decide, early_rto_after_promotion_is_not_congestion)
 	c = xs_react_rto(&cfg, &fl, T0 + 230 * MS, &cnt);
 	cr_expect_eq(c, XS_MOVE_NONE);
 	cr_expect_eq(cnt.transient, 1);
-	cr_expect_eq(fl.signal_ns, 0, "no episode started");
+	cr_expect_eq(mv.signal_ns, 0, "no episode started");
 	/* the scan that sees the datapath's tcp_rto counter: the event counted it */
 	cr_expect_eq(period(300, 1000, 1, 0, 1), XS_MOVE_NONE);
 	cr_expect_eq(period(400, 1000, 0, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(act(c, 400), -1);
 	cr_expect_eq(fl.path_id, 1, "stays on its path");
-	cr_expect_eq(fl.moves, 0);
+	cr_expect_eq(mv.moves, 0);
 	/* the flow recovers: healthy afterwards, never moved */
 	for (uint64_t t = 500; t < 3000; t += 100)
 		cr_expect_eq(period(t, 1000, 0, 0, 0), XS_MOVE_NONE);
@@ -183,7 +186,7 @@ Test(decide, rto_after_the_transient_moves_at_once)
 	period(100, 1000, 0, 0, 0);
 	cr_expect_eq(xs_react_rto(&cfg, &fl, T0 + 230 * MS, &cnt), XS_MOVE_NONE);
 	cr_expect_eq(xs_react_rto(&cfg, &fl, T0 + 640 * MS, &cnt), XS_MOVE_RTO);
-	cr_expect_eq(fl.signal_ns, T0 + 640 * MS);
+	cr_expect_eq(mv.signal_ns, T0 + 640 * MS);
 	cr_assert_eq(act(XS_MOVE_RTO, 650), 2);
 	/* the scan after: tcp_rto went up by 2, both already handled by events */
 	cr_expect_eq(period(700, 10, 0, 0, 2), XS_MOVE_NONE);
@@ -220,14 +223,14 @@ Test(decide, restart_ignores_signals_older_than_the_adoption)
 	cfg.adopted_ns = adopt;
 	fl.path_id = 1;
 	xs_pathsel_assign(&ps, 1, 0);
-	fl.steered_ns = fl.switched_ns = adopt;
+	mv.steered_ns = mv.switched_ns = adopt;
 	/* RTOs the XDP program queued while no daemon ran (3.4 s before) */
 	cr_expect_eq(xs_react_rto(&cfg, &fl, adopt - 3400 * MS, &cnt), XS_MOVE_NONE);
 	cr_expect_eq(xs_react_rto(&cfg, &fl, adopt - 1 * MS, &cnt), XS_MOVE_NONE);
 	xs_react_signal(&cfg, &fl, adopt - 100 * MS, &cnt);
 	cr_expect_eq(cnt.stale, 3);
-	cr_expect_eq(fl.signal_ns, 0);
-	cr_expect_eq(fl.rto, 0, "stale RTOs are in the first sample's counters");
+	cr_expect_eq(mv.signal_ns, 0);
+	cr_expect_eq(mv.rto, 0, "stale RTOs are in the first sample's counters");
 	/* the first scan records the datapath's counters, RTOs of the dead time included */
 	dp.rto = 4;
 	dp.retrans = 40;
@@ -236,7 +239,7 @@ Test(decide, restart_ignores_signals_older_than_the_adoption)
 	cr_expect_eq(xs_react_rto(&cfg, &fl, adopt + 250 * MS, &cnt), XS_MOVE_NONE);
 	cr_expect_eq(period(5150, 1000, 20, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(cnt.transient, 2);
-	cr_expect_eq(fl.moves, 0);
+	cr_expect_eq(mv.moves, 0);
 	cr_expect_eq(fl.path_id, 1, "kept the path it had before the restart");
 	/* afterwards it reacts as ever */
 	cr_expect_eq(xs_react_rto(&cfg, &fl, adopt + 500 * MS, &cnt), XS_MOVE_RTO);
@@ -249,20 +252,20 @@ Test(decide, signals_while_a_move_is_pending_are_ignored)
 	period(600, 1000, 30, 0, 0);
 	period(700, 1000, 30, 0, 0);
 	cr_assert_eq(act(period(800, 1000, 30, 0, 0), 800), 2);
-	cr_expect(fl.move_pending);
+	cr_expect(mv.move_pending);
 	/* the old path is still losing until the switch */
 	cr_expect_eq(period(900, 1000, 30, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(xs_react_rto(&cfg, &fl, T0 + 950 * MS, &cnt), XS_MOVE_NONE);
-	cr_expect_eq(fl.signal_ns, T0 + 600 * MS, "the episode's clock survives the wait");
-	cr_expect_eq(fl.moves, 1);
+	cr_expect_eq(mv.signal_ns, T0 + 600 * MS, "the episode's clock survives the wait");
+	cr_expect_eq(mv.moves, 1);
 }
 
 Test(decide, operators_entries_and_mice_never_move)
 {
-	fl.manual = true;
+	mv.manual = true;
 	fl.path_id = 1;
 	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_NEVER);
-	fl.manual = false;
+	mv.manual = false;
 	fl.path_id = XS_NO_PATH;
 	fl.cls.heavy = false;
 	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_NEVER);
@@ -276,7 +279,7 @@ Test(decide, penalty_box_and_no_path)
 	promote(0, 10);
 	cr_assert_eq(act(XS_MOVE_RETRANS, 1000), 2);
 	/* from 2, path 1 is in the penalty box and there is no other */
-	fl.hold_until_ns = 0;
+	mv.hold_until_ns = 0;
 	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 2000 * MS, false, NULL), -ENOENT);
 	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 1000 * MS + 7600 * MS, false, NULL), 1,
 		     "back after the penalty (at most 1.5 x 5 s)");
@@ -299,12 +302,12 @@ Test(decide, promotion_ends_the_default_paths_episode)
 	cr_expect_eq(period(200, 100, 5, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(300, 100, 5, 0, 0), XS_MOVE_NONE);
 	cr_expect_eq(period(400, 100, 5, 0, 0), XS_MOVE_RETRANS, "a mouse's episode (the gate says no)");
-	cr_expect_neq(fl.signal_ns, 0);
+	cr_expect_neq(mv.signal_ns, 0);
 	fl.path_id = 1;
-	fl.steered_ns = T0 + 450 * MS;
+	mv.steered_ns = T0 + 450 * MS;
 	xs_switch_begin(&fl);
-	cr_expect_eq(fl.signal_ns, 0);
-	cr_expect_eq(fl.cong_periods, 0);
+	cr_expect_eq(mv.signal_ns, 0);
+	cr_expect_eq(mv.cong_periods, 0);
 	cr_expect_not(xs_switch_done(&fl, T0 + 460 * MS, &lat), "no latency sample for a promotion");
 }
 
