@@ -65,7 +65,8 @@
  * Admission into xs_flows: free while the table holds fewer than
  * max_entries - reserve entries (reserve: xs_config.flow_reserve, default
  * max_entries / 4); above that only for candidates, flows whose estimate
- * reaches xs_config.sketch_admit_bytes (default heavy_bytes / 8). A flow
+ * reaches xs_config.sketch_admit_bytes (0: heavy_bytes / 8; the daemon
+ * writes the smaller of that and half a window of heavy-rate). A flow
  * whose estimate crosses heavy_bytes raises XS_EV_HEAVY at that packet and
  * is admitted at once. Nothing is ever evicted.
  */

@@ -175,6 +175,23 @@ static int take_lock(struct xs_daemon *d)
 	return d->dev_lock_fd < 0 ? d->dev_lock_fd : 0;
 }
 
+/*
+ * sketch-admit-bytes 0: the smaller of heavy-bytes / 8 and what heavy-rate
+ * sends in half a sketch window. By bytes alone, a flow heavy by its rate
+ * (heavy-rate 20M with heavy-bytes 1G: 2.5 MB a second, 125 MB to admit)
+ * would never be admitted above the fill level, nor any with heavy-bytes 0.
+ */
+static uint64_t sketch_admit_default(const struct xs_cfg *c)
+{
+	uint64_t win_ms = c->sketch_window_ms ? c->sketch_window_ms
+					      : XS_SKETCH_WINDOW_NS_DEFAULT / 1000000;
+	uint64_t by_rate = c->heavy_rate_bps / 8 * win_ms / 2000;
+	uint64_t by_bytes = c->heavy_bytes ? c->heavy_bytes >> XS_SKETCH_ADMIT_SHIFT : UINT64_MAX;
+	uint64_t admit = by_rate < by_bytes ? by_rate : by_bytes;
+
+	return admit ? admit : 1;
+}
+
 void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x)
 {
 	x->heavy_bytes = c->heavy_bytes;
@@ -183,7 +200,8 @@ void xs_daemon_xdp_config(const struct xs_cfg *c, struct xs_config *x)
 	x->sig_threshold = c->cong_threshold;
 	x->flowlet_gap_ns = c->flowlet_gap_us * 1000ULL;
 	x->sketch_window_ns = c->sketch_window_ms * 1000000ULL;
-	x->sketch_admit_bytes = c->sketch_admit_bytes;
+	x->sketch_admit_bytes = c->sketch_admit_bytes ? c->sketch_admit_bytes
+						       : sketch_admit_default(c);
 	x->flow_reserve = c->flow_reserve;
 }
 

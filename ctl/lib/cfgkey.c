@@ -101,7 +101,7 @@ const struct xs_cfg_key xs_cfg_schema[K__N] = {
 			      "the sketch's estimate covers one to two windows", RELOAD },
 	[K_SKETCH_ADMIT] = { "sketch-admit-bytes", X_(CLASS), T_(BYTES), F(sketch_admit_bytes),
 			     0, UINT64_MAX, NULL, "0", NULL, NULL, 0, NULL,
-			     "estimate that makes a candidate; 0: heavy-bytes / 8", RELOAD },
+			     "estimate that makes a candidate; 0: heavy-bytes / 8 or half a window of heavy-rate", RELOAD },
 	[K_CONG_THRESHOLD] = { "signals", X_(CONG), T_(UINT), F(cong_threshold), 1, 1000000,
 			       NULL, "3", NULL, NULL, 0, NULL,
 			       "retransmissions + CWRs per period that make it congested", RELOAD },

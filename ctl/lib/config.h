@@ -83,7 +83,7 @@ struct xs_cfg {
 	uint64_t idle_timeout_ms;	/* flows idle this long are aged out */
 	/* the XDP program's sketch of flows not in its table (docs/DETECTION.md) */
 	uint64_t sketch_window_ms;	/* an estimate covers one to two of these */
-	uint64_t sketch_admit_bytes;	/* an estimate that makes a candidate; 0: heavy_bytes / 8 */
+	uint64_t sketch_admit_bytes;	/* an estimate that makes a candidate; 0: see xs_daemon_xdp_config */
 
 	/* congestion reaction */
 	uint64_t cong_threshold;	/* signals (retransmissions, CWR) per scan

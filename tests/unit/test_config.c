@@ -316,12 +316,26 @@ Test(config, xdp_config_from_the_keys)
 	cr_expect_eq(x.sig_period_ns, 100000000ULL);
 	cr_expect_eq(x.sig_threshold, 3);
 	cr_expect_eq(x.sketch_epoch, 0xabababab, "not the configuration's: left alone");
-	/* the defaults: 0 leaves the choice to the program (heavy_bytes / 8, a quarter) */
+	/* the defaults: heavy-bytes / 8; the reserve left to the program (a quarter) */
 	xs_cfg_defaults(&c, "blue");
 	xs_daemon_xdp_config(&c, &x);
 	cr_expect_eq(x.sketch_window_ns, XS_SKETCH_WINDOW_NS_DEFAULT);
-	cr_expect_eq(x.sketch_admit_bytes, 0);
+	cr_expect_eq(x.sketch_admit_bytes, 1250000, "%llu", (unsigned long long)x.sketch_admit_bytes);
 	cr_expect_eq(x.flow_reserve, 0);
+	/* a rate threshold low beside heavy-bytes: what it sends in half a window */
+	cr_assert_eq(load("[classifier]\nheavy-bytes = 1G\nheavy-rate = 20M\n", &c, err,
+			  sizeof(err)), 0, "%s", err);
+	xs_daemon_xdp_config(&c, &x);
+	cr_expect_eq(x.sketch_admit_bytes, 1250000, "%llu", (unsigned long long)x.sketch_admit_bytes);
+	cr_assert_eq(load("[classifier]\nheavy-bytes = 1G\nheavy-rate = 20M\nsketch-window = 200ms\n",
+			  &c, err, sizeof(err)), 0, "%s", err);
+	xs_daemon_xdp_config(&c, &x);
+	cr_expect_eq(x.sketch_admit_bytes, 250000, "%llu", (unsigned long long)x.sketch_admit_bytes);
+	/* no byte threshold: the rate's alone (before, nothing was ever admitted) */
+	cr_assert_eq(load("[classifier]\nheavy-bytes = 0\nheavy-rate = 100M\n", &c, err,
+			  sizeof(err)), 0, "%s", err);
+	xs_daemon_xdp_config(&c, &x);
+	cr_expect_eq(x.sketch_admit_bytes, 6250000, "%llu", (unsigned long long)x.sketch_admit_bytes);
 }
 
 Test(config, heavy_rate_low_defaults_to_half)
