@@ -135,7 +135,8 @@ FUZZ_SECS ?= 600
 
 tests: all $(BUILD)/tests/unit-tests $(BUILD)/tests/bpf-tests \
 		$(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz-%) \
-		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o $(BUILD)/tests/etcd-check
+		$(BUILD)/tests/tc-drop.bpf.o $(BUILD)/tests/tc-ce.bpf.o $(BUILD)/tests/etcd-check \
+		$(BUILD)/tests/bench-scale-helper
 
 # tests/ns/test-etcd's driver: the etcd client against a real etcd
 $(BUILD)/tests/etcd-check: $(BUILD)/tests/fleet/etcd_check.o $(BUILD)/ctl/fleet/etcd.o \
