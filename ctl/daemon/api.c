@@ -71,8 +71,21 @@ struct flow_ref {
 	const struct xs_cflow *f;
 	struct xs_flow_key key;
 	uint64_t packets, bytes, first_seen_ns, last_seen_ns;
+	uint32_t retrans, cwr, rto;	/* the datapath's TCP counters */
 	double rate_bps;
 };
+
+/* A row's counters from the XDP table's entry. */
+static void ref_counters(struct flow_ref *r, const struct xs_flow_stats *st)
+{
+	r->packets = st->packets;
+	r->bytes = st->bytes;
+	r->first_seen_ns = st->first_seen_ns;
+	r->last_seen_ns = st->last_seen_ns;
+	r->retrans = st->tcp_retrans;
+	r->cwr = st->tcp_cwr;
+	r->rto = st->tcp_rto;
+}
 
 static int by_rate(const void *a, const void *b)
 {
@@ -124,10 +137,8 @@ static void mouse_add(void *ctx, const struct xs_flow_key *k, const struct xs_fl
 		m->cap = cap;
 	}
 	r = &m->v[m->n++];
-	*r = (struct flow_ref){
-		.key = *k, .packets = st->packets, .bytes = st->bytes,
-		.first_seen_ns = st->first_seen_ns, .last_seen_ns = st->last_seen_ns,
-	};
+	*r = (struct flow_ref){ .key = *k };
+	ref_counters(r, st);
 }
 
 static double since_s(uint64_t now, uint64_t t)
@@ -157,9 +168,9 @@ static json_object *flow_row(const struct flow_ref *r, uint64_t now)
 	js_add(o, "class", json_object_new_string(f && f->cls.heavy ? "heavy" : "mouse"));
 	js_add(o, "path", !f || f->path_id == XS_NO_PATH ? NULL : js_u64(f->path_id));
 	js_add(o, "manual", json_object_new_boolean(f && m->manual));
-	js_add(o, "retrans", js_u64(f ? m->retrans : 0));
-	js_add(o, "cwr", js_u64(f ? m->cwr : 0));
-	js_add(o, "rto", js_u64(f ? m->rto : 0));
+	js_add(o, "retrans", js_u64(r->retrans));
+	js_add(o, "cwr", js_u64(r->cwr));
+	js_add(o, "rto", js_u64(r->rto));
 	js_add(o, "moves", js_u64(f ? m->moves : 0));
 	js_add(o, "prev_path", f && m->moves && m->prev_path != XS_NO_PATH ?
 	       js_u64(m->prev_path) : NULL);
@@ -203,24 +214,33 @@ static json_object *ctl_flows(struct xs_daemon *d, uint64_t top, bool bybytes, b
 		}
 		m.v = v;
 	}
-	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f))
+	for (f = xs_ctab_next(&d->ct, NULL); f; f = xs_ctab_next(&d->ct, f)) {
+		const struct xs_cmove *mv = xs_cflow_mv(f);
+
+		/* its last sample's, until the rows shown are read below */
 		m.v[n++] = (struct flow_ref){
 			.f = f, .key = f->key, .bytes = f->cls.last_bytes,
 			.last_seen_ns = f->last_seen_ns, .rate_bps = f->cls.rate_bps,
+			.retrans = mv->retrans, .cwr = mv->cwr, .rto = mv->rto,
 		};
+	}
 	qsort(m.v, n, sizeof(*m.v), bybytes ? by_bytes : by_rate);
-	for (i = 0; i < n && i < top; i++) {
+	if (n > top)
+		n = (size_t)top;
+	/*
+	 * The rows shown of tracked flows: their counters as the XDP table has
+	 * them now (a lookup each: as many as the rows, whose JSON costs more),
+	 * then in order again, so the order is that of the figures shown.
+	 */
+	for (i = 0; i < n; i++) {
 		struct xs_flow_stats st;
 
-		/* a tracked flow's counters: the XDP table's now (rows shown only) */
-		if (m.v[i].f && !bpf_map_lookup_elem(d->flows_fd, &m.v[i].key, &st)) {
-			m.v[i].packets = st.packets;
-			m.v[i].bytes = st.bytes;
-			m.v[i].first_seen_ns = st.first_seen_ns;
-			m.v[i].last_seen_ns = st.last_seen_ns;
-		}
-		json_object_array_add(arr, flow_row(&m.v[i], now));
+		if (m.v[i].f && !bpf_map_lookup_elem(d->flows_fd, &m.v[i].key, &st))
+			ref_counters(&m.v[i], &st);
 	}
+	qsort(m.v, n, sizeof(*m.v), bybytes ? by_bytes : by_rate);
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, flow_row(&m.v[i], now));
 	free(m.v);
 	return arr;
 }

@@ -132,8 +132,14 @@ void flow_congestion(struct xs_daemon *d, struct xs_cflow *f, const struct xs_fl
 	};
 	enum xs_move_cause cause;
 
-	/* a flow that can never move keeps no congestion state */
-	if (!f->mv && xs_move_gate(&d->rc, f, now) == XS_GATE_NEVER)
+	/*
+	 * A flow that can never move keeps no congestion state, nor does a
+	 * mouse (move-mice) without a signal yet: its first, by event or here,
+	 * makes one (the event handler takes the baseline).
+	 */
+	if (!f->mv && (xs_move_gate(&d->rc, f, now) == XS_GATE_NEVER ||
+		       (!f->cls.heavy && f->path_id == XS_NO_PATH &&
+			!(st->tcp_retrans | st->tcp_cwr | st->tcp_rto))))
 		return;
 	if (!xs_ctab_mv(&d->ct, f))
 		return;

@@ -185,10 +185,12 @@ static uint64_t sketch_admit_default(const struct xs_cfg *c)
 {
 	uint64_t win_ms = c->sketch_window_ms ? c->sketch_window_ms
 					      : XS_SKETCH_WINDOW_NS_DEFAULT / 1000000;
-	uint64_t by_rate = c->heavy_rate_bps / 8 * win_ms / 2000;
-	uint64_t by_bytes = c->heavy_bytes ? c->heavy_bytes >> XS_SKETCH_ADMIT_SHIFT : UINT64_MAX;
-	uint64_t admit = by_rate < by_bytes ? by_rate : by_bytes;
+	/* in double: heavy-rate may be set out of reach, and times a minute wrap */
+	double by_rate = (double)c->heavy_rate_bps / 8 * (double)win_ms / 2000;
+	uint64_t admit = c->heavy_bytes ? c->heavy_bytes >> XS_SKETCH_ADMIT_SHIFT : UINT64_MAX;
 
+	if (by_rate < (double)admit)
+		admit = (uint64_t)by_rate;
 	return admit ? admit : 1;
 }
 

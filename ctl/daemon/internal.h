@@ -59,7 +59,6 @@ struct xs_daemon {
 	__u32 age_token;		/* where it resumes */
 	bool age_started;		/* false: from the start */
 	uint64_t age_seen;		/* entries of the current pass so far */
-	uint32_t cand_phase;		/* which share of the candidates this scan reads */
 	uint64_t start_ns;
 	struct xs_ctl_server *ctl;	/* the control socket */
 	int lock_fd;			/* one daemon per tenant (daemon/lock.h) */

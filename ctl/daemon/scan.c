@@ -31,10 +31,11 @@
 #define XS_EVENT_CHUNK 256
 /*
  * Candidates read per scan with a lookup each (a system call, about 3 us):
- * more than this, and each is read every ceil(candidates / this) periods,
- * in turn, or when the ageing walk passes it. A candidate is promoted by
- * its bytes with an event at once; only a promotion by rate (heavy-rate)
- * waits for its sample, and the rate is right whatever the interval.
+ * with more, each is read once its last sample is ceil(candidates / this)
+ * periods old (the stalest first in line: a scan reads at most this many),
+ * or when the ageing walk passes it. A candidate is promoted by its bytes
+ * with an event at once; only a promotion by rate (heavy-rate) waits for
+ * its sample, and the rate is right whatever the interval.
  */
 #define XS_CAND_LOOKUPS 8192
 /* The ageing walk: one pass over the whole table in about this long... */
@@ -217,22 +218,26 @@ static uint32_t cand_stride(const struct xs_daemon *d)
 
 /*
  * The tracked flows this period, one lookup each: every heavy or steered
- * one, and the candidates of this period's share. Walked by dense
- * position, downwards: a flow forgotten here is replaced by the last one,
- * already done; flows the events add meanwhile go to the end and wait for
- * the next period.
+ * one, and the candidates whose turn it is: sampled stride periods ago or
+ * more (half a period of slack for the timer), at most XS_CAND_LOOKUPS.
+ * Those left over are older still next period, so none waits for long.
+ * Walked by dense position, downwards: a flow forgotten here is replaced
+ * by the last one, already done; flows the events add meanwhile go to the
+ * end and wait for the next period.
  */
 static void scan_tracked(struct xs_daemon *d, uint64_t now)
 {
 	struct xs_flow_stats st;
-	uint32_t pos = d->ct.count, n = 0, stride = cand_stride(d), c = 0;
-	uint32_t share = d->cand_phase++ % stride;
+	uint32_t pos = d->ct.count, n = 0, stride = cand_stride(d), cands = 0;
+	uint64_t due = (stride - 1) * d->rc.scan_ns + d->rc.scan_ns / 2;
 
 	while (pos-- > 0) {
 		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
 
-		if (stride > 1 && is_candidate(f) && c++ % stride != share)
-			continue;	/* another period's (or the ageing walk's) */
+		if (stride > 1 && is_candidate(f) &&
+		    ((f->cls.last_ns && now < f->cls.last_ns + due) ||
+		     cands++ >= XS_CAND_LOOKUPS))
+			continue;	/* not its turn (the ageing walk may read it) */
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
 		else if (flow_sample(d, f, &st, now) && flow_done(d, f, &st, now))
@@ -384,7 +389,7 @@ static void scan_walk(struct xs_daemon *d, uint64_t now)
 		struct xs_cflow *f = xs_ctab_at(&d->ct, pos);
 		struct xs_flow_stats st;
 
-		if (f->seen_scan == d->st.scans)
+		if (f->seen_scan == (uint32_t)d->st.scans)
 			continue;
 		/* re-created in a bucket the walk had passed? */
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))

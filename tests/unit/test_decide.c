@@ -335,3 +335,18 @@ Test(decide, loss_never_moves_onto_a_busier_path)
 	busy[2] = 0;
 	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), 1);
 }
+
+/*
+ * A flow without move state (a candidate: f->mv NULL) reads as never
+ * moved: no transient, no hold-down; the gate still follows its class.
+ */
+Test(decide, a_flow_without_move_state)
+{
+	fl.mv = NULL;
+	cr_expect_not(xs_react_in_transient(&cfg, &fl, T0));
+	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_OK, "heavy: may move");
+	fl.cls.heavy = false;
+	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_NEVER, "a mouse, move-mice off");
+	cfg.move_mice = true;
+	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_OK, "a mouse, move-mice on");
+}
