@@ -62,7 +62,7 @@ static bool move_write(struct xs_daemon *d, struct xs_cflow *f, uint32_t to, uin
 void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause, uint64_t now)
 {
 	uint32_t busy[XS_PATHS_MAX];
-	uint64_t penalty;
+	uint64_t penalty, fleet_bps[XS_PATHS_MAX];
 	int to;
 
 	switch (xs_move_gate(&d->rc, f, now)) {
@@ -77,7 +77,10 @@ void flow_move(struct xs_daemon *d, struct xs_cflow *f, enum xs_move_cause cause
 	if (!xs_ctab_mv(&d->ct, f))
 		return;	/* out of memory: it stays where it is */
 	path_busy(d, f, now, busy);
-	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO, busy);
+	if (d->fleet)
+		daemon_fleet_bps(d, fleet_bps);	/* the other hosts' load too */
+	to = xs_move_target(&d->ps, f, now, cause == XS_MOVE_RTO, busy,
+			    d->fleet ? fleet_bps : NULL, (uint32_t)rand_r(&d->seed));
 	if (to < 0) {
 		*(to == -EBUSY ? &d->st.moves_no_better : &d->st.moves_no_path) += 1;
 		return;

@@ -2,6 +2,7 @@
 /* The congestion reaction's decisions: see daemon/decide.h. */
 #include <errno.h>
 #include "daemon/decide.h"
+#include "fleet/fleet.h"
 
 bool xs_react_in_transient(const struct xs_react_cfg *c, const struct xs_cflow *f, uint64_t t)
 {
@@ -114,15 +115,25 @@ enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cfl
 	return now < m->hold_until_ns ? XS_GATE_HELD : XS_GATE_OK;
 }
 
-int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
-		   bool must_leave, const uint32_t *busy)
+/* The least loaded path of pool for the flow, but its own; fleet load too when known. */
+static int pick(const struct xs_pathsel *ps, enum xs_pool pool, const struct xs_cflow *f,
+		uint64_t now, const uint64_t *fleet_bps, uint32_t rnd)
 {
 	const struct in6_addr *dst = xs_key_dst(&f->key);
+
+	if (fleet_bps)
+		return xs_fleet_pick(ps, fleet_bps, pool, dst, f->path_id, now, rnd);
+	return xs_pathsel_pick_at(ps, pool, dst, f->path_id, now);
+}
+
+int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
+		   bool must_leave, const uint32_t *busy, const uint64_t *fleet_bps, uint32_t rnd)
+{
 	int to;
 
-	to = xs_pathsel_pick_at(ps, XS_POOL_DISJOINT, dst, f->path_id, now);
+	to = pick(ps, XS_POOL_DISJOINT, f, now, fleet_bps, rnd);
 	if (to < 0)
-		to = xs_pathsel_pick_at(ps, XS_POOL_HEAVY, dst, f->path_id, now);
+		to = pick(ps, XS_POOL_HEAVY, f, now, fleet_bps, rnd);
 	if (to < 0)
 		return -ENOENT;
 	if (must_leave || !busy || f->path_id >= XS_PATHS_MAX)

@@ -97,9 +97,14 @@ enum xs_move_gate xs_move_gate(const struct xs_react_cfg *c, const struct xs_cfl
  * to itself: moving it onto another heavy hitter's path would halve both,
  * so loss and ECN marks move it only to a path no busier. must_leave (an
  * RTO: the path may be broken) takes the target whatever it carries.
+ *
+ * fleet_bps (fleet mode; NULL: this host alone): the load the other hosts
+ * put on each path's segments. The target is then the pool's least loaded
+ * by local + fleet load (xs_fleet_pick, rnd breaking ties), so a flow
+ * leaving congestion does not land on another host's heavy hitters.
  */
 int xs_move_target(const struct xs_pathsel *ps, const struct xs_cflow *f, uint64_t now,
-		   bool must_leave, const uint32_t *busy);
+		   bool must_leave, const uint32_t *busy, const uint64_t *fleet_bps, uint32_t rnd);
 /*
  * The move was written (pending): the path left goes into the penalty box
  * for penalty (from xs_penalty_ns; 0: not at all, a move that is no

@@ -62,16 +62,23 @@ int daemon_fleet_fd(const struct xs_daemon *d)
 }
 
 /* The heavy-pool choice with the others' load on each path's segments. */
-int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f)
+void daemon_fleet_bps(struct xs_daemon *d, uint64_t fleet_bps[XS_PATHS_MAX])
 {
 	struct xs_segload *sl = d->fseg;
-	uint64_t fleet_bps[XS_PATHS_MAX] = { 0 };
 
+	memset(fleet_bps, 0, XS_PATHS_MAX * sizeof(*fleet_bps));
 	xs_fleet_segload(d->fleet, sl);
 	for (uint32_t i = 0; i < XS_PATHS_MAX && sl->n; i++)
 		if (d->paths[i].present)
 			fleet_bps[i] = xs_segload_path(sl, d->paths[i].cp.sids,
 						       d->paths[i].cp.nsids);
+}
+
+int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f)
+{
+	uint64_t fleet_bps[XS_PATHS_MAX];
+
+	daemon_fleet_bps(d, fleet_bps);
 	return xs_fleet_pick(&d->ps, fleet_bps, XS_POOL_HEAVY, xs_key_dst(&f->key), UINT32_MAX,
 			     now_ns(), (uint32_t)rand_r(&d->seed));
 }

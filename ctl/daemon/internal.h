@@ -152,6 +152,8 @@ int daemon_fleet_start(struct xs_daemon *d);
 void daemon_fleet_free(struct xs_daemon *d);
 int daemon_fleet_fd(const struct xs_daemon *d);
 int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f);
+/* the load the other hosts put on each path's segments (fleet mode only) */
+void daemon_fleet_bps(struct xs_daemon *d, uint64_t fleet_bps[XS_PATHS_MAX]);
 void daemon_fleet_publish(struct xs_daemon *d, bool now);
 void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now);
 void daemon_fleet_policy(struct xs_daemon *d);

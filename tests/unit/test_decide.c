@@ -83,7 +83,7 @@ static int act(enum xs_move_cause c, uint64_t ms)
 
 	if (c == XS_MOVE_NONE || xs_move_gate(&cfg, &fl, now) != XS_GATE_OK)
 		return -1;
-	to = xs_move_target(&ps, &fl, now, c == XS_MOVE_RTO, NULL);
+	to = xs_move_target(&ps, &fl, now, c == XS_MOVE_RTO, NULL, NULL, 0);
 	if (to < 0)
 		return -1;
 	xs_move_commit(&cfg, &ps, &fl, to, now, xs_penalty_ns(cfg.penalty_ns, 0.5));
@@ -280,8 +280,8 @@ Test(decide, penalty_box_and_no_path)
 	cr_assert_eq(act(XS_MOVE_RETRANS, 1000), 2);
 	/* from 2, path 1 is in the penalty box and there is no other */
 	mv.hold_until_ns = 0;
-	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 2000 * MS, false, NULL), -ENOENT);
-	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 1000 * MS + 7600 * MS, false, NULL), 1,
+	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 2000 * MS, false, NULL, NULL, 0), -ENOENT);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0 + 1000 * MS + 7600 * MS, false, NULL, NULL, 0), 1,
 		     "back after the penalty (at most 1.5 x 5 s)");
 }
 
@@ -326,14 +326,14 @@ Test(decide, loss_never_moves_onto_a_busier_path)
 	xs_pathsel_add(&ps, 2, XS_POOL_HEAVY, &any, 0);
 	fl.path_id = 2;
 	busy[1] = 1;	/* the other elephant */
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), -EBUSY,
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy, NULL, 0), -EBUSY,
 		     "alone on path 2: path 1 carries another heavy hitter");
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, true, busy), 1, "an RTO leaves anyway");
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, true, busy, NULL, 0), 1, "an RTO leaves anyway");
 	busy[2] = 1;	/* another one shares path 2: path 1 is no busier */
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), 1);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy, NULL, 0), 1);
 	busy[1] = 0;	/* finished flows still assigned to path 1 do not count */
 	busy[2] = 0;
-	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy), 1);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, busy, NULL, 0), 1);
 }
 
 /*
@@ -349,4 +349,28 @@ Test(decide, a_flow_without_move_state)
 	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_NEVER, "a mouse, move-mice off");
 	cfg.move_mice = true;
 	cr_expect_eq(xs_move_gate(&cfg, &fl, T0), XS_GATE_OK, "a mouse, move-mice on");
+}
+
+/*
+ * Fleet mode: a flow leaving congestion goes to the disjoint path the
+ * other hosts load least, not to the lowest id its own load would pick.
+ */
+Test(decide, fleet_load_steers_the_move)
+{
+	struct in6_addr any = IN6ADDR_ANY_INIT;
+	uint64_t fleet[XS_PATHS_MAX] = { 0 };
+
+	xs_pathsel_add(&ps, 3, XS_POOL_DISJOINT, &any, 0);
+	fl.path_id = 1;
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, NULL, NULL, 0), 2,
+		     "alone: the lowest id of equal load");
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, NULL, fleet, 0), 2,
+		     "no fleet load: the same");
+	fleet[2] = 80000000;	/* another host's heavy hitter on path 2 */
+	for (uint32_t r = 0; r < 8; r++)
+		cr_expect_eq(xs_move_target(&ps, &fl, T0, false, NULL, fleet, r), 3,
+			     "path 2 carries 80 Mbit/s of another host's");
+	/* fleet load ranks, never forbids: path 3 in the penalty box leaves 2 */
+	xs_pathsel_penalize(&ps, 3, T0 + 1000 * MS);
+	cr_expect_eq(xs_move_target(&ps, &fl, T0, false, NULL, fleet, 0), 2);
 }
