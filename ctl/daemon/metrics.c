@@ -250,6 +250,37 @@ static void render_fleet_paths(FILE *f, const char *tenant, json_object *view,
 	}
 }
 
+/*
+ * The view's load per segment (SID), every daemon's paths through it, this
+ * one's too: the sum the choice adds up, by segment (`xsteer fleet`'s
+ * "segments").
+ */
+static void render_fleet_segments(FILE *f, const char *tenant, json_object *view)
+{
+	static const struct { const char *key, *metric, *help; } cols[] = {
+		{ "load_bps", "xsteer_fleet_segment_load_bits_per_second",
+		  "Every daemon's load (their flows' current rates) on paths through this segment, this one's included, as of the fleet view." },
+		{ "paths", "xsteer_fleet_segment_paths",
+		  "Every daemon's paths through this segment, as of the fleet view." },
+	};
+	json_object *segs;
+	size_t c, i, n;
+
+	if (!json_object_object_get_ex(view, "segments", &segs) ||
+	    !json_object_is_type(segs, json_type_array))
+		return;
+	n = json_object_array_length(segs);
+	for (c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
+		header(f, cols[c].metric, "gauge", cols[c].help);
+		for (i = 0; i < n; i++) {
+			json_object *s = json_object_array_get_idx(segs, i);
+
+			sample(f, cols[c].metric, tenant, "sid", str_of(s, "sid"), NULL,
+			       u64_of(s, cols[c].key));
+		}
+	}
+}
+
 /* Fleet mode's figures, from the view `xsteer fleet` shows (NULL: fleet mode off). */
 static void render_fleet(FILE *f, const char *tenant, json_object *view, json_object *paths)
 {
@@ -269,6 +300,7 @@ static void render_fleet(FILE *f, const char *tenant, json_object *view, json_ob
 	}
 	if (paths)
 		render_fleet_paths(f, tenant, view, self, paths);
+	render_fleet_segments(f, tenant, view);
 }
 
 void xs_prom_render(FILE *f, const char *tenant, json_object *status,

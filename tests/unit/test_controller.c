@@ -798,8 +798,7 @@ Test(classify, candidate_threshold)
 /*
  * The move state: made on first use with nothing moved, counted in the
  * table's bytes, carried with its flow when a deletion moves the flow in
- * the dense array, and freed with it (the unit tests run under valgrind
- * or ASan when asked; here the count says it).
+ * the dense array, and freed with it (the count of move states says so).
  */
 Test(ctab, move_state_travels_with_its_flow)
 {

@@ -530,7 +530,9 @@ Test(fleet, prometheus_fleet_families)
 		"   \"flows\": 2, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]},"
 		"   {\"id\": 2, \"load_bps\": 50, \"flows\": 1, \"segments\": [\"fd00:c::1\", \"fd00:e::6\"]}]},"
 		"  {\"host\": \"h2\", \"tenant\": \"red\", \"paths\": [{\"id\": 1, \"load_bps\": 24,"
-		"   \"flows\": 1, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]}]}]}");
+		"   \"flows\": 1, \"segments\": [\"fd00:a::1\", \"fd00:e::6\"]}]}],"
+		" \"segments\": [{\"sid\": \"fd00:a::1\", \"load_bps\": 1031, \"paths\": 3},"
+		"  {\"sid\": \"fd00:e::6\", \"load_bps\": 1081, \"paths\": 4}]}");
 	char *t;
 
 	cr_assert_not_null(paths);
@@ -554,6 +556,11 @@ Test(fleet, prometheus_fleet_families)
 	cr_expect(strstr(t, "xsteer_path_fleet_load_bits_per_second{tenant=\"blue\",path=\"2\",pool=\"heavy\"} 0\n"),
 		  "%s", t);
 	cr_expect(strstr(t, "xsteer_path_fleet_flows{tenant=\"blue\",path=\"1\",pool=\"heavy\"} 3\n"), "%s", t);
+	cr_expect(strstr(t, "# TYPE xsteer_fleet_segment_load_bits_per_second gauge\n"
+			    "xsteer_fleet_segment_load_bits_per_second{tenant=\"blue\",sid=\"fd00:a::1\"} 1031\n"
+			    "xsteer_fleet_segment_load_bits_per_second{tenant=\"blue\",sid=\"fd00:e::6\"} 1081\n"),
+		  "%s", t);
+	cr_expect(strstr(t, "xsteer_fleet_segment_paths{tenant=\"blue\",sid=\"fd00:e::6\"} 4\n"), "%s", t);
 	free(t);
 	json_object_put(paths);
 	json_object_put(view);
