@@ -150,8 +150,9 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
 }
 
 /*
- * The rebalance after a collision. Every period (XS_REBALANCE_NS plus up to
- * as much again at random, so two hosts' periods drift apart), when the
+ * The rebalance after a collision. Every period ([fleet] rebalance-period,
+ * default 1 s, plus up to as much again at random, so two hosts' periods
+ * drift apart; 0: never), when the
  * view at hand says a local heavy hitter would gain by moving, the daemon
  * asks for a fresh view (a publish-now reads everyone back) and decides on
  * that one, within XS_REBALANCE_FRESH_NS (else, etcd slow or away, not this
@@ -159,7 +160,6 @@ void daemon_fleet_publish(struct xs_daemon *d, bool now)
  * where it was, and the chance that two colliding hosts both move shrinks
  * from the view's age (a second) to the fresh read's.
  */
-#define XS_REBALANCE_NS		1000000000ULL
 #define XS_REBALANCE_FRESH_NS	1500000000ULL
 /* Local heavy hitters considered per period (the first met). */
 #define XS_REBALANCE_FLOWS	64
@@ -211,13 +211,13 @@ void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now)
 {
 	struct xs_rebalance_flow fl[XS_REBALANCE_FLOWS];
 	struct xs_cflow *f[XS_REBALANCE_FLOWS];
-	uint64_t load[XS_PATHS_MAX], view_ns;
+	uint64_t load[XS_PATHS_MAX], view_ns, period;
 	double u;
 	unsigned int n;
 	uint32_t to;
 	int i;
 
-	if (!d->fleet || now < d->rebalance_ns)
+	if (!d->fleet || !d->cfg.fleet.rebalance_ms || now < d->rebalance_ns)
 		return;
 	n = rebalance_input(d, now, load, fl, f, &view_ns);
 	if (!d->rebalance_ask_ns) {
@@ -242,7 +242,9 @@ void daemon_fleet_rebalance(struct xs_daemon *d, uint64_t now)
 	}
 next:
 	d->rebalance_ask_ns = 0;
-	d->rebalance_ns = now + XS_REBALANCE_NS + (uint64_t)rand_r(&d->seed) % XS_REBALANCE_NS;
+	period = d->cfg.fleet.rebalance_ms * 1000000ULL;
+	d->rebalance_ns = now + period +
+			  (uint64_t)(rand_r(&d->seed) / (RAND_MAX + 1.0) * (double)period);
 }
 
 /*

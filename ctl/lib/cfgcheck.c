@@ -118,7 +118,8 @@ static int check_keys(const struct xs_cfg *c, const struct chk *ck)
 		/* set up by hand (xsteer run without --tenant): "" means not used */
 		if ((i == K_NETNS || i == K_HOST_IF || i == K_CTL_SOCKET || i == K_PIN_DIR ||
 		     i == K_METRICS_FILE ||
-		     (xs_cfg_schema[i].sect == XS_SECT_FLEET && i != K_FLEET_TTL)) &&
+		     (xs_cfg_schema[i].sect == XS_SECT_FLEET && i != K_FLEET_TTL &&
+		      i != K_FLEET_REBALANCE)) &&
 		    !*((const char *)c + xs_cfg_schema[i].off))
 			continue;
 		xs_key_format(c, &xs_cfg_schema[i], val, sizeof(val));
@@ -162,6 +163,15 @@ static int check(const struct xs_cfg *c, const struct chk *ck)
 	if (c->sketch_admit_bytes && c->heavy_bytes && c->sketch_admit_bytes > c->heavy_bytes)
 		return pair(ck, c, K_SKETCH_ADMIT, K_HEAVY_BYTES, "must not exceed",
 			    "must not be below");
+	/* each look asks etcd for a fresh view: not more often than that takes */
+	if (c->fleet.rebalance_ms && c->fleet.rebalance_ms < XS_REBALANCE_MIN_MS) {
+		char v[32];
+
+		xs_key_format(c, &xs_cfg_schema[K_FLEET_REBALANCE], v, sizeof(v));
+		return cfail(ck, kline(ck, K_FLEET_REBALANCE),
+			     "[fleet] rebalance-period: bad value '%s': 0 (never) or at least %dms",
+			     v, XS_REBALANCE_MIN_MS);
+	}
 	/* the table must have room that admits freely (0: a quarter) */
 	if (c->flow_reserve >= c->flow_table_size)
 		return pair(ck, c, K_FLOW_RESERVE, K_FLOW_TABLE, "must be below",

@@ -154,6 +154,10 @@ const struct xs_cfg_key xs_cfg_schema[K__N] = {
 	[K_FLEET_TTL] = { "lease-ttl", X_(FLEET), T_(DUR), F(fleet.lease_ttl_ms), 2000, MS_HOUR,
 			  NULL, "10s", NULL, "fleet-lease-ttl", 0, "TIME",
 			  "fleet mode: a dead daemon's state lasts this long", 0 },
+	[K_FLEET_REBALANCE] = { "rebalance-period", X_(FLEET), T_(DUR), F(fleet.rebalance_ms), 0,
+				MS_HOUR, NULL, "1s", NULL, NULL, 0, NULL,
+				"fleet mode: a collision is looked for this often (up to twice); 0: never",
+				0 },
 	[K_FLEET_USER] = { "user", X_(FLEET), T_(NAME), F(fleet.user), 0, 0, NULL, NULL, NULL,
 			   NULL, 0, NULL, "etcd user (with password-file)", 0 },
 	[K_FLEET_PASSWORD] = { "password-file", X_(FLEET), T_(ABSPATH), F(fleet.password_file),
@@ -437,7 +441,7 @@ static int parse_si(const struct xs_cfg_key *k, const char *val, union kval *v, 
 	return 0;
 }
 
-/* XS_T_DUR (ms), XS_T_DUR_US: a number with its unit */
+/* XS_T_DUR (ms), XS_T_DUR_US: a number with its unit (0 needs none) */
 static int parse_dur(const struct xs_cfg_key *k, const char *val, union kval *v, char *why,
 		     size_t n)
 {
@@ -445,7 +449,12 @@ static int parse_dur(const struct xs_cfg_key *k, const char *val, union kval *v,
 	char a[64], b[64];
 	int rc;
 
-	rc = ms ? xs_parse_duration_ms(val, &v->u) : xs_parse_duration_us(val, &v->u);
+	if (!strcmp(val, "0")) {
+		v->u = 0;
+		rc = 0;
+	} else {
+		rc = ms ? xs_parse_duration_ms(val, &v->u) : xs_parse_duration_us(val, &v->u);
+	}
 	if (rc == -ERANGE) {
 		snprintf(why, n, "too large");
 		return -EINVAL;

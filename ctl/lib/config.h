@@ -44,12 +44,16 @@ struct xs_cfg_path {
 	struct in6_addr sids[XS_SIDS_MAX];
 };
 
+/* [fleet] rebalance-period: 0 (never) or at least this */
+#define XS_REBALANCE_MIN_MS 100
+
 /* [fleet]: shared state through etcd (issue 13); off when endpoints is "" */
 struct xs_fleet_cfg {
 	char endpoints[512];		/* "http://[fd00::1]:2379,..." */
 	char prefix[128];		/* key prefix, default /xsteer */
 	char host[64];			/* this host's name; "": gethostname() */
 	uint64_t lease_ttl_ms;		/* published state outlives a dead daemon this long */
+	uint64_t rebalance_ms;		/* a collision is looked for every 1 to 2 of these; 0: never */
 	char user[64];			/* with password-file: etcd user/password auth */
 	char password_file[256];
 	char cert_file[256];		/* TLS client certificate, key, CA */

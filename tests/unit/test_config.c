@@ -537,6 +537,8 @@ static const struct { const char *text, *err; } bad_values[] = {
 	  ":2: [classifier] scan-period: bad value '11s': expected 10ms to 10s" },
 	{ "[classifier]\nrate-tau = 0s\n",
 	  ":2: [classifier] rate-tau: bad value '0s': expected 1ms to 1h" },
+	{ "[classifier]\nrate-tau = 0\n",	/* 0 needs no unit, and is still checked */
+	  ":2: [classifier] rate-tau: bad value '0': expected 1ms to 1h" },
 	{ "[classifier]\nidle-timeout = 50ms\n",
 	  ":2: [classifier] idle-timeout: bad value '50ms': must be longer than scan-period "
 	  "(100ms)" },
@@ -975,4 +977,16 @@ Test(config, too_many_paths)
 	cr_expect_eq(c.npaths, 256);
 	snprintf(text + off, sizeof(text) - off, "[path one-more]\n");
 	expect_err(text, ":771: [path one-more]: too many paths: at most 256");
+}
+
+/* A duration of 0 needs no unit (any unit gives the same); other bare numbers do. */
+Test(config, zero_duration_without_unit)
+{
+	static struct xs_cfg c;
+	char err[256] = "";
+
+	cr_assert_eq(load("[congestion]\npenalty = 0\nhold-down = 0\n", &c, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_expect_eq(c.penalty_ms, 0);
+	cr_expect_eq(c.move_hold_ms, 0);
 }

@@ -399,6 +399,12 @@ Test(fleet, config_keys)
 	cr_assert_str_eq(c.fleet.endpoints, "", "off by default");
 	cr_assert_str_eq(c.fleet.prefix, "/xsteer");
 	cr_assert_eq(c.fleet.lease_ttl_ms, 10000);
+	cr_assert_eq(c.fleet.rebalance_ms, 1000);
+	cr_assert_eq(load_text("[fleet]\nrebalance-period = 0\n", &c, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(c.fleet.rebalance_ms, 0, "0: never");
+	cr_assert_eq(load_text("[fleet]\nrebalance-period = 2.5s\n", &c, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(c.fleet.rebalance_ms, 2500);
 	cr_assert_eq(load_text("[fleet]\nendpoints = http://[fd00::1]:2379, https://etcd.example:2379\n"
 			       "prefix = /dc1/xsteer\nhost = rack1-h07\nlease-ttl = 3s\n"
 			       "user = xsteer\npassword-file = /etc/xsteer/pw\n", &c, err, sizeof(err)),
@@ -424,6 +430,10 @@ Test(fleet, config_errors)
 		  "digits, '-', '_' or '.'" },
 		{ "[fleet]\nlease-ttl = 1s\n", ":2: [fleet] lease-ttl: bad value '1s': expected 2s "
 		  "to 1h" },
+		{ "[fleet]\nrebalance-period = 50ms\n", ":2: [fleet] rebalance-period: bad value "
+		  "'50ms': 0 (never) or at least 100ms" },
+		{ "[fleet]\nrebalance-period = 2h\n", ":2: [fleet] rebalance-period: bad value '2h': "
+		  "expected 0ms to 1h" },
 		{ "[fleet]\npassword-file = pw\n", ":2: [fleet] password-file: bad value 'pw': "
 		  "expected an absolute path of at most 255 characters" },
 		{ "[fleet]\nendpoint = http://a:1\n", ":2: [fleet] endpoint: unknown key: did you mean "
