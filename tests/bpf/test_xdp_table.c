@@ -1892,8 +1892,9 @@ Test(xdp_table, tcp_congestion_signals,
      .description = "In order, retransmitted, CWR, retransmission after an idle gap (RTO), keep-alive: per-flow counters and events")
 {
 	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
-	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .rto_gap_ns = 40000000,
-				 .sig_period_ns = 10000000000ULL, .sig_threshold = 2 };
+	/* no RTO gap at first, however long the test process waits between packets */
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .rto_gap_ns = 100000000000ULL,
+				 .sig_period_ns = 100000000000ULL, .sig_threshold = 2 };
 	static const int retrans[] = { XS_STAT_TCP_RETRANS };
 	static const int cwr_event[] = { XS_STAT_TCP_CWR, XS_STAT_EVENT_CONG };
 	static const int rto[] = { XS_STAT_TCP_RETRANS, XS_STAT_TCP_RTO, XS_STAT_EVENT_CONG };
@@ -1917,6 +1918,8 @@ Test(xdp_table, tcp_congestion_signals,
 	cr_assert_eq(c.ev[0].value, 2);
 	cr_assert_eq(memcmp(&c.ev[0].key, &k, sizeof(k)), 0);
 
+	cfg.rto_gap_ns = 40000000;			/* then one of 40 ms */
+	set_config(&cfg);
 	usleep(60000);					/* idle longer than rto_gap */
 	seg(1100, TCP_AP, 100, rto, 3, false);		/* retransmission after a gap */
 	ring_buffer__consume(rb);
@@ -1989,19 +1992,22 @@ Test(xdp_table, move_waits_for_flowlet_gap,
      .description = "A pending move waits while packets come back to back, and happens at the first idle gap (move_at_gap)")
 {
 	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
-	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .flowlet_gap_ns = 30000000 };
+	/* back to back: no gap of 10 s, however long the test process waits */
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .flowlet_gap_ns = 10000000000ULL };
 	struct xs_steer_entry st;
 	struct expect e;
 	__u64 t0;
 
 	set_config(&cfg);
 	seg(1000, TCP_AP, 100, NULL, 0, true);
-	steer_pending(k, XS_PATH_NONE, 7, mono_ns() + 10000000000ULL);
+	steer_pending(k, XS_PATH_NONE, 7, mono_ns() + 100000000000ULL);
 	seg(1100, TCP_AP, 100, NULL, 0, false);		/* no gap: fast path still */
 	st = steer_of(k);
 	cr_assert(st.flags & XS_STEER_F_PENDING);
 	cr_assert_eq(st.path_id, XS_PATH_NONE);
 
+	cfg.flowlet_gap_ns = 30000000;			/* then a gap of 30 ms */
+	set_config(&cfg);
 	usleep(50000);
 	t0 = mono_ns();
 	memset(&e, 0, sizeof(e));
@@ -2082,13 +2088,18 @@ static __u64 get_beat(__u32 queue)
 }
 
 /* A steered TCP segment on queue 0; beat: xs_xsk_beat[0] before it. */
-static void steered_row(__u64 beat, struct expect *e)
+/*
+ * A steered flow with a socket on the queue, whose datapath beat at now +
+ * ahead_ns (taken once the socket is up, which may take a while on a loaded
+ * machine), or never (never: true).
+ */
+static void steered_row(bool never, __s64 ahead_ns, struct expect *e)
 {
 	struct xs_flow_key k = key4(SRC4, DST4, IPPROTO_TCP, 40000, 443);
 
 	xsk_up();
 	steer(k, 7);
-	set_beat(0, beat);
+	set_beat(0, never ? 0 : (__u64)((__s64)mono_ns() + ahead_ns));
 	tcp4(&pk, DST4, 64, 10);
 	expect_flow(e, k, 50);
 	expect_tcp(e, TCP_AP, 1010);
@@ -2097,9 +2108,12 @@ static void steered_row(__u64 beat, struct expect *e)
 Test(xdp_table, steered_live_xsk,
      .description = "Steered flow, socket on the queue, its datapath beat just now: redirected to AF_XDP (verdict_xsk), path in metadata")
 {
+	/* "just now": alive under any bound a stalled test process could exceed */
+	struct xs_config cfg = { .flags = XS_CFG_F_REDIRECT, .xsk_stale_ns = 60000000000ULL };
 	struct expect e = { 0 };
 
-	steered_row(mono_ns(), &e);
+	set_config(&cfg);
+	steered_row(false, 0, &e);
 	e.act = XDP_REDIRECT;
 	expect_stat(&e, XS_STAT_V_XSK);
 	e.meta = true;
@@ -2112,7 +2126,7 @@ Test(xdp_table, steered_stale_beat,
 {
 	struct expect e = { 0 };
 
-	steered_row(mono_ns() - 1000000000ULL, &e);
+	steered_row(false, -1000000000LL, &e);
 	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
 	run_expect(&pk, &e);
 }
@@ -2122,7 +2136,7 @@ Test(xdp_table, steered_never_beat,
 {
 	struct expect e = { 0 };
 
-	steered_row(0, &e);
+	steered_row(true, 0, &e);
 	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
 	run_expect(&pk, &e);
 }
@@ -2134,7 +2148,7 @@ Test(xdp_table, steered_stale_bound_from_config,
 	struct expect e = { 0 };
 
 	set_config(&cfg);
-	steered_row(mono_ns() - 400000000ULL, &e);
+	steered_row(false, -400000000LL, &e);
 	expect_pass(&e, XS_STAT_PASS_XSK_STALE);
 	run_expect(&pk, &e);
 
@@ -2154,7 +2168,7 @@ Test(xdp_table, steered_beat_in_future,
 {
 	struct expect e = { 0 };
 
-	steered_row(mono_ns() + 5000000ULL, &e);
+	steered_row(false, 5000000LL, &e);
 	e.act = XDP_REDIRECT;
 	expect_stat(&e, XS_STAT_V_XSK);
 	e.meta = true;
@@ -2938,9 +2952,37 @@ static void udp4_len(struct pkt *p, const char *dst, size_t payload)
 }
 
 /* One packet through the program: forwarded to dmac, a cache hit or a miss. */
+/*
+ * Every cached next hop made as of now (coarse clock, as the program
+ * stamps it): a hit a test asks for must not turn into a miss because the
+ * test process was off the CPU for XS_NH_MAX_AGE_NS between two packets
+ * (a loaded CI machine). Expiry itself is tested by moving stamps back.
+ */
+static void nh_fresh(void)
+{
+	int fd = bpf_map__fd(skel->maps.xs_flows);
+	struct xs_flow_key k[2];
+	struct xs_flow_stats fs;
+	struct timespec ts;
+	__u64 now;
+	int i = 0;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	for (void *prev = NULL; !bpf_map_get_next_key(fd, prev, &k[i]); prev = &k[i], i ^= 1) {
+		if (bpf_map_lookup_elem(fd, &k[i], &fs) || !fs.nh_stamp)
+			continue;
+		fs.nh_stamp = now ? now : 1;
+		bpf_map_update_elem(fd, &k[i], &fs, BPF_EXIST);
+	}
+}
+
 static void nh_fwd(struct pkt *p, const uint8_t *dmac, enum nh_want nh, bool new_flow)
 {
 	struct expect e = { 0 };
+
+	if (nh == NH_HIT)
+		nh_fresh();
 
 	expect_fwd(&e, dmac, MAC_OUT0);
 	if (new_flow)
@@ -2952,6 +2994,9 @@ static void nh_fwd(struct pkt *p, const uint8_t *dmac, enum nh_want nh, bool new
 static void nh_pass(struct pkt *p, int why, enum nh_want nh)
 {
 	struct expect e = { 0 };
+
+	if (nh == NH_HIT)
+		nh_fresh();
 
 	expect_pass(&e, why);
 	e.nh = nh;
