@@ -61,7 +61,7 @@ int daemon_fleet_fd(const struct xs_daemon *d)
 	return d->fleet ? xs_fleet_fd(d->fleet) : -1;
 }
 
-/* The heavy-pool choice with the others' load on each path's segments. */
+/* The others' load on each path's segments, by path id. */
 void daemon_fleet_bps(struct xs_daemon *d, uint64_t fleet_bps[XS_PATHS_MAX])
 {
 	struct xs_segload *sl = d->fseg;
@@ -74,6 +74,7 @@ void daemon_fleet_bps(struct xs_daemon *d, uint64_t fleet_bps[XS_PATHS_MAX])
 						       d->paths[i].cp.nsids);
 }
 
+/* The heavy-pool choice with the others' load on each path's segments. */
 int daemon_fleet_pick(struct xs_daemon *d, const struct xs_cflow *f)
 {
 	uint64_t fleet_bps[XS_PATHS_MAX];

@@ -156,7 +156,7 @@ const struct xs_cfg_key xs_cfg_schema[K__N] = {
 			  "fleet mode: a dead daemon's state lasts this long", 0 },
 	[K_FLEET_REBALANCE] = { "rebalance-period", X_(FLEET), T_(DUR), F(fleet.rebalance_ms), 0,
 				MS_HOUR, NULL, "1s", NULL, NULL, 0, NULL,
-				"fleet mode: a collision is looked for this often (up to twice); 0: never",
+				"fleet mode: collisions looked for every 1 to 2 of these; 0: never",
 				0 },
 	[K_FLEET_USER] = { "user", X_(FLEET), T_(NAME), F(fleet.user), 0, 0, NULL, NULL, NULL,
 			   NULL, 0, NULL, "etcd user (with password-file)", 0 },
