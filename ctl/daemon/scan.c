@@ -9,9 +9,8 @@
  *  - the controller tracks candidates only (a flow crossed cand_bytes: the
  *    XDP program says so with an event), heavy hitters and steered flows;
  *    each period it reads the heavy and steered ones, one lookup each, and
- *    the candidates up to XS_CAND_LOOKUPS of them (a share in turn when
- *    there are more: each then every few periods, or when the ageing walk
- *    meets it);
+ *    at most XS_CAND_LOOKUPS candidates (with more, the stalest: each then
+ *    every few periods, or when the ageing walk meets it);
  *  - the rest of the XDP table (the mice) is walked in slices, a full pass
  *    every XS_AGE_PASS_MS or so: idle entries are deleted, and any flow
  *    the events missed (a full ring buffer) is taken on as a candidate;
@@ -196,6 +195,32 @@ static bool flow_done(const struct xs_daemon *d, const struct xs_cflow *f,
 	       f->cls.rate_bps < (double)d->cc.low_bps;
 }
 
+/* A tracked flow's sample; a finished or slow candidate is let go. */
+static void flow_read(struct xs_daemon *d, struct xs_cflow *f, const struct xs_flow_stats *st,
+		      uint64_t now)
+{
+	if (flow_sample(d, f, st, now) && flow_done(d, f, st, now))
+		xs_ctab_del(&d->ct, f);
+}
+
+/*
+ * An entry a walk of the XDP table met that the controller does not track:
+ * true when it is idle (the caller deletes it); a candidate is taken on.
+ */
+static bool entry_untracked(struct xs_daemon *d, const struct xs_flow_key *k,
+			    const struct xs_flow_stats *st, uint64_t now)
+{
+	struct xs_cflow *f;
+
+	if (is_idle(d, st->last_seen_ns, now)) {
+		d->st.aged++;
+		return true;
+	}
+	if (entry_is_candidate(d, k, st, now) && (f = flow_track(d, k)))
+		flow_sample(d, f, st, now);
+	return false;
+}
+
 static void events_now(struct xs_daemon *d)
 {
 	if (d->rb)
@@ -240,8 +265,8 @@ static void scan_tracked(struct xs_daemon *d, uint64_t now)
 			continue;	/* not its turn (the ageing walk may read it) */
 		if (bpf_map_lookup_elem(d->flows_fd, &f->key, &st))
 			flow_forget(d, f);	/* gone from the datapath's table */
-		else if (flow_sample(d, f, &st, now) && flow_done(d, f, &st, now))
-			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
+		else
+			flow_read(d, f, &st, now);
 		if (++n % XS_EVENT_CHUNK == 0) {
 			events_now(d);
 			if (pos > d->ct.count)
@@ -291,16 +316,10 @@ static void scan_age(struct xs_daemon *d, uint64_t now)
 
 			if ((f = xs_ctab_find(&d->ct, k))) {
 				/* scan_tracked's; a candidate it did not read: here */
-				if (is_candidate(f) && f->cls.last_ns != now &&
-				    flow_sample(d, f, st, now) && flow_done(d, f, st, now))
-					xs_ctab_del(&d->ct, f);
-				continue;
-			}
-			if (is_idle(d, st->last_seen_ns, now)) {
+				if (is_candidate(f) && f->cls.last_ns != now)
+					flow_read(d, f, st, now);
+			} else if (entry_untracked(d, k, st, now)) {
 				d->keys[ndel++] = *k;	/* i >= ndel: nothing unread is overwritten */
-				d->st.aged++;
-			} else if (entry_is_candidate(d, k, st, now) && (f = flow_track(d, k))) {
-				flow_sample(d, f, st, now);
 			}
 		}
 		if (ndel && bpf_map_delete_batch(d->flows_fd, d->keys, &ndel, &opts))
@@ -356,14 +375,10 @@ static void walk_entry(void *ctx, const struct xs_flow_key *k, const struct xs_f
 	w->seen++;
 	if (f) {
 		f->seen_scan = d->st.scans;
-		if (flow_sample(d, f, st, w->now) && flow_done(d, f, st, w->now))
-			xs_ctab_del(&d->ct, f);	/* a finished or slow candidate */
-	} else if (is_idle(d, st->last_seen_ns, w->now)) {
+		flow_read(d, f, st, w->now);
+	} else if (entry_untracked(d, k, st, w->now)) {
 		/* the batch holds a copy: deleting what it returned is safe */
 		bpf_map_delete_elem(d->flows_fd, k);
-		d->st.aged++;
-	} else if (entry_is_candidate(d, k, st, w->now) && (f = flow_track(d, k))) {
-		flow_sample(d, f, st, w->now);
 	}
 }
 
